@@ -1,0 +1,51 @@
+# isodiary: `make run` sets up and serves the app with demo accounts; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+APT_GET := $(shell command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo) apt-get
+
+.PHONY: run test test-sqlite test-postgres lint system-deps venv bench clean
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { $(APT_GET) update -q && $(APT_GET) install -y -q python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+## 1. Set up and run the app on http://127.0.0.1:8000 (SQLite, demo accounts printed).
+run: venv
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## System packages the tests need: Chromium for the browser tests, PostgreSQL for the second run.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pg_virtualenv >/dev/null || missing="$$missing postgresql postgresql-common"; \
+	if [ -n "$$missing" ]; then echo "Installing:$$missing"; $(APT_GET) update -q && $(APT_GET) install -y -q $$missing; fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r core isodiary
+
+test-sqlite: venv
+	$(VENV)/bin/pytest
+
+test-postgres: venv
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider
+
+## 2. Install everything the tests need and run the whole suite, on SQLite and then on PostgreSQL.
+test: system-deps venv lint test-sqlite test-postgres
+
+## Load benchmark (not run by CI): see bench/README.md.
+bench: venv
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) staticfiles screenshots .pytest_cache

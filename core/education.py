@@ -1,0 +1,185 @@
+"""Educational topics: version-controlled Markdown files with a little front matter.
+
+Each file in core/content/ starts with a block like
+
+    ---
+    title: Dryness of skin, lips, eyes and nose
+    slug: dryness
+    summary: One sentence shown in lists and search results.
+    audience: Who the page is for.
+    reviewed: 2026-11-23
+    sources:
+      - Source document: ...
+      - Correction: ... (FDA prescribing information)
+    ---
+
+The files are read, rendered to HTML, sanitised with an allow-list and cached once per process.
+A broken file (missing field, duplicate slug, bad date) raises ContentError, which the system
+check in core.checks turns into a start-up error.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED = ("title", "slug", "summary", "audience", "reviewed", "sources")
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "code", "abbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "li": {"id"}, "p": {"id"},
+    "a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"},
+}
+
+
+class ContentError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    reviewed: date
+    sources: tuple[str, ...]
+    html: SafeString
+    text: str
+    anchors: frozenset[str]
+    path: Path
+
+
+def parse_front_matter(raw: str, path: Path) -> tuple[dict, str]:
+    lines = raw.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(f"{path.name}: must start with a '---' front-matter block")
+    try:
+        end = lines.index("---", 1)
+    except ValueError:
+        raise ContentError(f"{path.name}: front matter is not closed with '---'") from None
+    meta: dict = {}
+    current_list: list | None = None
+    for number, line in enumerate(lines[1:end], start=2):
+        if not line.strip():
+            continue
+        if line.startswith("  - ") and current_list is not None:
+            current_list.append(line[4:].strip())
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip().isidentifier():
+            raise ContentError(f"{path.name}:{number}: expected 'key: value', got {line!r}")
+        key, value = key.strip(), value.strip()
+        if key in meta:
+            raise ContentError(f"{path.name}:{number}: '{key}' appears twice")
+        if value:
+            meta[key] = value
+            current_list = None
+        else:
+            meta[key] = current_list = []
+    return meta, "\n".join(lines[end + 1 :])
+
+
+def render_markdown(body: str) -> str:
+    rendered = markdown.markdown(body, extensions=["attr_list", "tables", "toc", "sane_lists"])
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def load_topic(path: Path) -> Topic:
+    meta, body = parse_front_matter(path.read_text(encoding="utf-8"), path)
+    missing = [key for key in REQUIRED if not meta.get(key)]
+    if missing:
+        raise ContentError(f"{path.name}: missing front matter: {', '.join(missing)}")
+    if not SLUG_RE.match(meta["slug"]):
+        raise ContentError(f"{path.name}: slug {meta['slug']!r} is not lower-case words joined by '-'")
+    if not isinstance(meta["sources"], list):
+        raise ContentError(f"{path.name}: sources must be a list of '  - ' lines")
+    try:
+        reviewed = date.fromisoformat(meta["reviewed"])
+    except (TypeError, ValueError):
+        raise ContentError(f"{path.name}: reviewed must be a date, YYYY-MM-DD") from None
+    page = render_markdown(body)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return Topic(
+        slug=meta["slug"],
+        title=meta["title"],
+        summary=meta["summary"],
+        audience=meta["audience"],
+        reviewed=reviewed,
+        sources=tuple(meta["sources"]),
+        html=mark_safe(page),  # noqa: S308 - sanitised by nh3 with an allow-list above
+        text=re.sub(r"\s+", " ", text).strip(),
+        anchors=frozenset(re.findall(r'id="([^"]+)"', page)),
+        path=path,
+    )
+
+
+def load_all(directory: Path = CONTENT_DIR) -> dict[str, Topic]:
+    topics: dict[str, Topic] = {}
+    for path in sorted(directory.glob("*.md")):
+        topic = load_topic(path)
+        if topic.slug in topics:
+            raise ContentError(f"{path.name}: slug {topic.slug!r} is already used by {topics[topic.slug].path.name}")
+        topics[topic.slug] = topic
+    if not topics:
+        raise ContentError(f"no topics found in {directory}")
+    return topics
+
+
+@cache
+def _topics() -> dict[str, Topic]:
+    return load_all()
+
+
+def topics() -> list[Topic]:
+    return list(_topics().values())
+
+
+def get(slug: str) -> Topic | None:
+    return _topics().get(slug) if SLUG_RE.match(slug) else None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    topic: Topic
+    snippet: str
+
+
+def search(query: str) -> list[SearchResult]:
+    """Topics whose title or text holds every word of the query, title matches first."""
+    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:8]
+    if not words:
+        return []
+    results = []
+    for topic in topics():
+        haystack = f"{topic.title} {topic.summary} {topic.text}".lower()
+        if all(word in haystack for word in words):
+            results.append(SearchResult(topic, _snippet(topic.text, words[0])))
+    results.sort(key=lambda r: not any(w in r.topic.title.lower() for w in words))
+    return results
+
+
+def _snippet(text: str, word: str, width: int = 90) -> str:
+    at = text.lower().find(word)
+    if at < 0:
+        return text[: width * 2].rsplit(" ", 1)[0] + "…"
+    start = max(0, at - width)
+    end = min(len(text), at + len(word) + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")

@@ -1,0 +1,128 @@
+"""Input validation. Field names are a public contract (see the issues)."""
+
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import DiaryEntry, Patient, Symptom
+from .widgets import ScaleWidget
+
+User = get_user_model()
+
+DRYNESS_ANCHORS = ("0 = none", "10 = worst imaginable")
+MOOD_ANCHORS = ("0 = worst", "10 = best")
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=True, help_text="For password resets only.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this e-mail address already exists. Try signing in.")
+        return email
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class EntryForm(forms.ModelForm):
+    symptoms = forms.MultipleChoiceField(
+        label="Any of these today?",
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="If you tick one, stop taking isotretinoin and call your prescriber.",
+    )
+
+    class Meta:
+        model = DiaryEntry
+        fields = [
+            "date",
+            "skin_dryness",
+            "lip_dryness",
+            "eye_dryness",
+            "mood",
+            "sun_minutes",
+            "sunscreen",
+            "sunburn",
+            "symptoms",
+            "notes",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "skin_dryness": ScaleWidget(*DRYNESS_ANCHORS),
+            "lip_dryness": ScaleWidget(*DRYNESS_ANCHORS),
+            "eye_dryness": ScaleWidget(*DRYNESS_ANCHORS),
+            "mood": ScaleWidget(*MOOD_ANCHORS),
+            "sun_minutes": forms.NumberInput(attrs={"min": 0, "max": 1440, "inputmode": "numeric"}),
+            "sunburn": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        }
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["sun_minutes"].initial = 0
+        for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
+            self.fields[name].error_messages["required"] = "Choose a number from 0 to 10."
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.patient.today():
+            raise forms.ValidationError("The date can't be in the future.")
+        duplicate = (
+            DiaryEntry.objects.for_patient(self.patient).filter(date=day).exclude(pk=self.instance.pk).exists()
+        )
+        if duplicate:
+            raise forms.ValidationError(self.duplicate_message(day))
+        return day
+
+    @staticmethod
+    def duplicate_message(day):
+        url = reverse("entry_detail", args=[day])
+        return format_html(
+            'You already have an entry for {}. <a href="{}">Open that entry</a> to change it.',
+            f"{day.day} {day:%B %Y}",
+            url,
+        )
+
+    def clean_notes(self) -> str:
+        return self.cleaned_data["notes"].replace("\r\n", "\n")
+
+    def _post_clean(self):
+        # The patient is not a form field; set it before the model's own validation runs.
+        self.instance.patient = self.patient
+        super()._post_clean()
+
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+
+    class Meta:
+        model = Patient
+        fields = ["display_name", "time_zone", "course_start", "daily_dose_mg", "weight_kg"]
+        widgets = {
+            "course_start": DateInput(),
+            "daily_dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200}),
+            "weight_kg": forms.NumberInput(attrs={"min": 20, "max": 300, "step": "0.1"}),
+        }
+        help_texts = {
+            "daily_dose_mg": "0 to 200 mg, as prescribed.",
+            "weight_kg": "Optional, 20 to 300 kg. Used to work out your cumulative dose per kilogram.",
+        }

@@ -1,0 +1,342 @@
+"""The patient's record: profile, daily diary entries, warning rules and the alerts they raise."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
+
+CLINICIANS_GROUP = "Clinicians"
+NOTES_MAX_LENGTH = 2000
+
+
+class Severity(models.TextChoices):
+    INFO = "info", "Info"
+    WARNING = "warning", "Warning"
+    URGENT = "urgent", "Urgent"
+
+
+SEVERITY_LEVEL = {Severity.INFO: 1, Severity.WARNING: 2, Severity.URGENT: 3}
+
+
+class Sunburn(models.TextChoices):
+    NONE = "none", "None"
+    MILD = "mild", "Mild (red, sore)"
+    BLISTERING = "blistering", "Blistering"
+
+
+class Symptom(models.TextChoices):
+    """Red-flag symptoms: the prescribing information's "stop taking and call your prescriber" list."""
+
+    HEADACHE_VISION = "headache_vision", "Severe headache, blurred vision, nausea or vomiting"
+    ABDOMINAL_PAIN = "abdominal_pain", "Severe stomach, chest or back pain, or trouble swallowing"
+    BOWEL_BLEEDING = "bowel_bleeding", "Rectal bleeding, bloody or severe diarrhoea"
+    JAUNDICE = "jaundice", "Yellow skin or eyes, or dark urine"
+    SKIN_REACTION = "skin_reaction", "Rash with blisters, peeling skin, or fever"
+    HEARING = "hearing", "Hearing loss or ringing in the ears"
+    MUSCLE_WEAKNESS = "muscle_weakness", "Severe muscle weakness or bone pain"
+    ALLERGIC_REACTION = "allergic_reaction", "Hives, swelling of face or throat, or trouble breathing"
+    HALLUCINATIONS = "hallucinations", "Seeing or hearing things that are not there, aggressive or violent feelings"
+    SELF_HARM = "self_harm", "Thoughts of harming or killing myself"
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("Choose a time zone from the list, e.g. Europe/London.") from None
+
+
+def is_clinician(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_staff
+        and user.groups.filter(name=CLINICIANS_GROUP).exists()
+    )
+
+
+# --- Patient ----------------------------------------------------------------------------------
+
+
+class PatientQuerySet(models.QuerySet):
+    def for_clinician(self, user) -> "PatientQuerySet":
+        """The patients a staff user may see: all for a superuser, else those assigned to them."""
+        if user.is_superuser:
+            return self
+        return self.filter(clinicians=user)
+
+
+class Patient(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient")
+    display_name = models.CharField("display name", max_length=100, blank=True)
+    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    course_start = models.DateField("course start", null=True, blank=True)
+    daily_dose_mg = models.PositiveSmallIntegerField(
+        "daily dose (mg)", null=True, blank=True, validators=[MaxValueValidator(200)]
+    )
+    weight_kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(300)],
+    )
+    clinicians = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="assigned_patients",
+        blank=True,
+        limit_choices_to={"is_staff": True, "groups__name": CLINICIANS_GROUP},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(daily_dose_mg__isnull=True) | Q(daily_dose_mg__gte=0, daily_dose_mg__lte=200),
+                name="patient_daily_dose_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=20, weight_kg__lte=300),
+                name="patient_weight_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.username
+
+    @property
+    def tz(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(settings.TIME_ZONE)
+
+    def today(self) -> date:
+        return timezone.now().astimezone(self.tz).date()
+
+    def course_day(self, on: date | None = None) -> int | None:
+        """Days since the course started (day 1 is the start day), or None before it is set."""
+        if self.course_start is None:
+            return None
+        return ((on or self.today()) - self.course_start).days + 1
+
+    @property
+    def profile_complete(self) -> bool:
+        return all([self.display_name, self.course_start, self.daily_dose_mg is not None])
+
+
+# --- Diary ------------------------------------------------------------------------------------
+
+SCALE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+def _scale_field(label: str, help_text: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(label, validators=SCALE_VALIDATORS, help_text=help_text)
+
+
+def validate_symptoms(value) -> None:
+    if not isinstance(value, list) or any(code not in Symptom.values for code in value):
+        raise ValidationError("Unknown symptom.")
+
+
+class DiaryEntryQuerySet(models.QuerySet):
+    def for_patient(self, patient: Patient) -> "DiaryEntryQuerySet":
+        return self.filter(patient=patient)
+
+    def for_clinician(self, user) -> "DiaryEntryQuerySet":
+        if user.is_superuser:
+            return self
+        return self.filter(patient__clinicians=user)
+
+    def between(self, start: date, end: date) -> "DiaryEntryQuerySet":
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class DiaryEntry(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
+    date = models.DateField()
+    skin_dryness = _scale_field("skin dryness", "0 = none, 10 = worst imaginable")
+    lip_dryness = _scale_field("lip dryness", "0 = none, 10 = worst imaginable")
+    eye_dryness = _scale_field("eye dryness", "0 = none, 10 = worst imaginable")
+    mood = _scale_field("mood", "0 = worst, 10 = best")
+    sun_minutes = models.PositiveSmallIntegerField(
+        "minutes in direct sun",
+        validators=[MinValueValidator(0), MaxValueValidator(1440)],
+        help_text="0 to 1440 (a whole day)",
+    )
+    sunscreen = models.BooleanField("I used sunscreen", default=False)
+    sunburn = models.CharField(max_length=10, choices=Sunburn.choices, default=Sunburn.NONE)
+    symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DiaryEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name_plural = "diary entries"
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="one_entry_per_patient_per_day"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 10}), name=f"entry_{name}_0_10"
+                )
+                for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood")
+            ],
+            models.CheckConstraint(
+                condition=Q(sun_minutes__gte=0, sun_minutes__lte=1440), name="entry_sun_minutes_range"
+            ),
+            models.CheckConstraint(condition=Q(sunburn__in=Sunburn.values), name="entry_sunburn_choice"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="entry_notes_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · {self.date.isoformat()}"
+
+    @property
+    def max_dryness(self) -> int:
+        return max(self.skin_dryness, self.lip_dryness, self.eye_dryness)
+
+    def symptom_labels(self) -> list[str]:
+        return [Symptom(code).label for code in self.symptoms if code in Symptom.values]
+
+
+# --- Rules and alerts -------------------------------------------------------------------------
+
+
+class Rule(models.Model):
+    """A warning rule. The logic behind each code is in core.rules; its numbers live here."""
+
+    code = models.SlugField(max_length=40, unique=True, editable=False)
+    title = models.CharField(max_length=100)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    threshold = models.SmallIntegerField(null=True, blank=True)
+    run_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
+    )
+    enabled = models.BooleanField(default=True)
+    message = models.CharField("one-line explanation", max_length=300)
+    advice = models.CharField("what to do", max_length=500)
+    learn_slug = models.SlugField("education page", max_length=50)
+    learn_anchor = models.SlugField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RuleOverride(models.Model):
+    """A clinician's threshold for one patient of theirs, in place of the rule's default."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="rule_overrides")
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="overrides")
+    threshold = models.SmallIntegerField(null=True, blank=True)
+    run_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "rule"], name="one_override_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} for {self.patient}"
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_clinician(self, user) -> "AlertQuerySet":
+        if user.is_superuser:
+            return self
+        return self.filter(patient__clinicians=user)
+
+    def unresolved(self) -> "AlertQuerySet":
+        """Findings that still hold (the entry was not edited or deleted away from them)."""
+        return self.filter(resolved_at__isnull=True)
+
+    def open(self) -> "AlertQuerySet":
+        """Still holding and not yet acknowledged by a clinician."""
+        return self.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
+
+    def urgent_first(self) -> "AlertQuerySet":
+        return self.order_by("-level", "created_at")
+
+
+class Alert(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    entry = models.ForeignKey(
+        DiaryEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    entry_date = models.DateField()
+    rule_code = models.SlugField(max_length=40)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    level = models.PositiveSmallIntegerField(editable=False)
+    message = models.CharField(max_length=300)
+    advice = models.CharField(max_length=500)
+    detail = models.CharField("value", max_length=300, blank=True)
+    learn_url = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-level", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "rule_code"], name="one_alert_per_entry_and_rule"),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "resolved_at"], name="alert_patient_resolved"),
+            models.Index(fields=["acknowledged_at", "resolved_at", "level"], name="alert_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} · {self.patient} · {self.entry_date.isoformat()}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.level = SEVERITY_LEVEL[self.severity]
+        if kwargs.get("update_fields") is not None and "severity" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "level"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None and self.acknowledged_at is None
+
+
+def local_date_range(days: int, end: date) -> tuple[date, date]:
+    """The `days` calendar days ending with `end`, inclusive."""
+    return end - timedelta(days=days - 1), end
+
+
+def aware_start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=tz)

@@ -1,0 +1,180 @@
+"""Warning rules, evaluated on plain values: no database, no request.
+
+`evaluate(day, history, settings)` takes one diary day, the patient's days around it and the
+rule settings in force for that patient (defaults from the Rule table, clinician overrides applied),
+and returns the findings. Each rule code maps to one small check function; the numbers it compares
+against come from the settings, so a threshold change needs no code change.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+SELF_HARM = "self_harm"
+MOOD_DROP_MIN_PRIOR_ENTRIES = 3
+MOOD_DROP_DAYS_BEFORE = 7
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    skin_dryness: int
+    lip_dryness: int
+    eye_dryness: int
+    mood: int
+    sun_minutes: int
+    sunscreen: bool
+    sunburn: str
+    symptoms: frozenset[str] = frozenset()
+
+    @property
+    def max_dryness(self) -> int:
+        return max(self.skin_dryness, self.lip_dryness, self.eye_dryness)
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    code: str
+    severity: str
+    threshold: int | None = None
+    run_days: int | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    detail: str
+    anchors: tuple[str, ...] = field(default=())
+
+
+Check = Callable[[Day, Mapping[date, Day], RuleSetting], Finding | None]
+CHECKS: dict[str, Check] = {}
+
+
+def check(code: str) -> Callable[[Check], Check]:
+    def register(func: Check) -> Check:
+        CHECKS[code] = func
+        return func
+
+    return register
+
+
+def window(settings: Mapping[str, RuleSetting]) -> tuple[int, int]:
+    """How many days before and after an entry's date the enabled rules need to look at."""
+    runs = [s.run_days or 1 for s in settings.values() if s.enabled]
+    longest = max(runs, default=1)
+    return max(MOOD_DROP_DAYS_BEFORE, longest - 1), longest - 1
+
+
+def evaluate(day: Day, history: Iterable[Day], settings: Mapping[str, RuleSetting]) -> list[Finding]:
+    by_date = {d.date: d for d in history if d.date != day.date}
+    by_date[day.date] = day
+    findings = []
+    for code, func in CHECKS.items():
+        setting = settings.get(code)
+        if setting is None or not setting.enabled:
+            continue
+        finding = func(day, by_date, setting)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def in_run(on: date, by_date: Mapping[date, Day], length: int, holds: Callable[[Day], bool]) -> bool:
+    """True when `holds` is true on every day of some run of `length` consecutive days that
+    includes `on`. A day without an entry breaks the run."""
+    for first in range(length):
+        start = on - timedelta(days=first)
+        days = [by_date.get(start + timedelta(days=i)) for i in range(length)]
+        if all(d is not None and holds(d) for d in days):
+            return True
+    return False
+
+
+def _dryness_detail(day: Day, threshold: int) -> str:
+    parts = [
+        f"{name} dryness {value}"
+        for name, value in (("skin", day.skin_dryness), ("lip", day.lip_dryness), ("eye", day.eye_dryness))
+        if value >= threshold
+    ]
+    return ", ".join(parts)
+
+
+@check("dryness-high")
+def dryness_high(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    if day.max_dryness >= s.threshold:
+        return Finding(s.code, s.severity, _dryness_detail(day, s.threshold))
+    return None
+
+
+@check("dryness-persistent")
+def dryness_persistent(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    run = s.run_days or 3
+    if in_run(day.date, by_date, run, lambda d: d.max_dryness >= s.threshold):
+        return Finding(s.code, s.severity, f"dryness {s.threshold} or more on {run} days in a row")
+    return None
+
+
+@check("mood-low")
+def mood_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    if day.mood <= s.threshold:
+        return Finding(s.code, s.severity, f"mood {day.mood}")
+    return None
+
+
+@check("mood-persistent-low")
+def mood_persistent_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    run = s.run_days or 3
+    if in_run(day.date, by_date, run, lambda d: d.mood <= s.threshold):
+        return Finding(s.code, s.severity, f"mood {s.threshold} or lower on {run} days in a row")
+    return None
+
+
+@check("mood-drop")
+def mood_drop(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    earliest = day.date - timedelta(days=MOOD_DROP_DAYS_BEFORE)
+    prior = [d.mood for d in by_date.values() if earliest <= d.date < day.date]
+    if len(prior) < MOOD_DROP_MIN_PRIOR_ENTRIES:
+        return None
+    mean = sum(prior) / len(prior)
+    if mean - day.mood >= s.threshold:
+        return Finding(s.code, s.severity, f"mood {day.mood}, against an average of {mean:.1f} in the week before")
+    return None
+
+
+@check("sun-unprotected")
+def sun_unprotected(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    if day.sun_minutes >= s.threshold and not day.sunscreen:
+        return Finding(s.code, s.severity, f"{day.sun_minutes} minutes in the sun without sunscreen")
+    return None
+
+
+@check("sunburn")
+def sunburn(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    if day.sunburn == "mild":
+        return Finding(s.code, s.severity, "mild sunburn")
+    return None
+
+
+@check("sunburn-blistering")
+def sunburn_blistering(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    if day.sunburn == "blistering":
+        return Finding(s.code, s.severity, "blistering sunburn")
+    return None
+
+
+@check("red-flag")
+def red_flag(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    ticked = tuple(sorted(day.symptoms - {SELF_HARM}))
+    if ticked:
+        return Finding(s.code, s.severity, "reported: " + ", ".join(ticked), anchors=ticked)
+    return None
+
+
+@check("self-harm")
+def self_harm(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    if SELF_HARM in day.symptoms:
+        return Finding(s.code, s.severity, "thoughts of self-harm reported", anchors=(SELF_HARM,))
+    return None

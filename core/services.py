@@ -1,0 +1,110 @@
+"""The writes that touch several rows: saving or deleting an entry together with its alerts."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from . import rules
+from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride, Symptom
+
+
+def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
+    """The rule settings in force for one patient: defaults with that patient's overrides applied."""
+    defaults = {rule.code: rule for rule in Rule.objects.all()}
+    overrides = {o.rule.code: o for o in RuleOverride.objects.filter(patient=patient).select_related("rule")}
+    settings = {}
+    for code, rule in defaults.items():
+        override = overrides.get(code)
+        settings[code] = rules.RuleSetting(
+            code=code,
+            severity=rule.severity,
+            threshold=override.threshold if override and override.threshold is not None else rule.threshold,
+            run_days=override.run_days if override and override.run_days is not None else rule.run_days,
+            enabled=rule.enabled,
+        )
+    return settings, defaults
+
+
+def as_day(entry: DiaryEntry) -> rules.Day:
+    return rules.Day(
+        date=entry.date,
+        skin_dryness=entry.skin_dryness,
+        lip_dryness=entry.lip_dryness,
+        eye_dryness=entry.eye_dryness,
+        mood=entry.mood,
+        sun_minutes=entry.sun_minutes,
+        sunscreen=entry.sunscreen,
+        sunburn=entry.sunburn,
+        symptoms=frozenset(entry.symptoms or ()),
+    )
+
+
+def learn_url(slug: str, anchor: str = "") -> str:
+    url = reverse("learn_topic", args=[slug])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _detail(finding: rules.Finding) -> str:
+    if finding.code == "red-flag":
+        return "Reported: " + "; ".join(Symptom(code).label for code in finding.anchors)
+    return finding.detail[:1].upper() + finding.detail[1:]
+
+
+def alerts_sync(entry: DiaryEntry) -> list[Alert]:
+    """Evaluate the rules for one entry and make its alerts match: new findings raise an alert,
+    findings that no longer hold are resolved, none is duplicated. An acknowledged alert keeps its
+    acknowledgement, so a clinician is not asked about the same entry and rule twice."""
+    settings, defaults = rule_settings_for(entry.patient)
+    before, after = rules.window(settings)
+    history = [
+        as_day(e)
+        for e in DiaryEntry.objects.for_patient(entry.patient)
+        .between(entry.date - timedelta(days=before), entry.date + timedelta(days=after))
+        .exclude(pk=entry.pk)
+    ]
+    findings = rules.evaluate(as_day(entry), history, settings)
+    existing = {alert.rule_code: alert for alert in entry.alerts.all()}
+    now = timezone.now()
+    current = []
+    for finding in findings:
+        rule = defaults[finding.code]
+        anchor = finding.anchors[0] if finding.anchors else rule.learn_anchor
+        values = {
+            "severity": finding.severity,
+            "message": rule.message,
+            "advice": rule.advice,
+            "detail": _detail(finding)[:300],
+            "learn_url": learn_url(rule.learn_slug, anchor),
+            "entry_date": entry.date,
+        }
+        alert = existing.get(finding.code)
+        if alert is None:
+            alert = Alert(patient=entry.patient, entry=entry, rule_code=finding.code, **values)
+        else:
+            for name, value in values.items():
+                setattr(alert, name, value)
+            alert.resolved_at = None
+        alert.save()
+        current.append(alert)
+    held = {finding.code for finding in findings}
+    for code, alert in existing.items():
+        if code not in held and alert.resolved_at is None:
+            alert.resolved_at = now
+            alert.save(update_fields=["resolved_at"])
+    return current
+
+
+def entry_save(*, entry: DiaryEntry) -> list[Alert]:
+    """Save a diary entry and bring its alerts up to date, in one transaction."""
+    with transaction.atomic():
+        entry.save()
+        return alerts_sync(entry)
+
+
+def entry_delete(*, entry: DiaryEntry) -> None:
+    """Delete an entry. Its alerts stay on record for the clinician, resolved."""
+    with transaction.atomic():
+        entry.alerts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        entry.delete()

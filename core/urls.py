@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, register_converter
+
+from . import views
+from .converters import IsoDateConverter
+
+register_converter(IsoDateConverter, "isodate")
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("diary/", views.diary_list, name="diary_list"),
+    path("diary/new/", views.entry_new, name="entry_new"),
+    path("diary/export.csv", views.diary_export, name="diary_export"),
+    path("diary/<isodate:day>/", views.entry_detail, name="entry_detail"),
+    path("diary/<isodate:day>/delete/", views.entry_delete, name="entry_delete"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("learn/", views.learn_index, name="learn_index"),
+    path("learn/<slug:slug>/", views.learn_topic, name="learn_topic"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+]

@@ -1,0 +1,252 @@
+"""Patient-facing pages. Views orchestrate; models, rules and services decide."""
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import education, services
+from .charts import build_chart
+from .forms import EntryForm, ProfileForm, SignupForm
+from .models import Alert, DiaryEntry, Patient, Symptom
+
+CHART_DAYS = 30
+RECENT_DAYS = 14
+WARNING_DAYS = 7
+
+
+# --- Access helpers: every patient-data lookup goes through these. ----------------------------
+
+
+def patient_for(request: HttpRequest) -> Patient:
+    """The signed-in patient's own profile. Staff accounts have no diary: 404."""
+    user = request.user
+    if user.is_staff:
+        raise Http404("Staff accounts have no diary.")
+    try:
+        return user.patient
+    except Patient.DoesNotExist:
+        return Patient.objects.create(user=user)
+
+
+def entry_for(patient: Patient, day: date) -> DiaryEntry:
+    return get_object_or_404(DiaryEntry.objects.for_patient(patient), date=day)
+
+
+def current_findings(patient: Patient, today: date):
+    """Alerts of the last 7 days' entries that still hold, urgent first."""
+    return (
+        Alert.objects.filter(patient=patient, entry_date__gt=today - timedelta(days=WARNING_DAYS))
+        .unresolved()
+        .select_related("acknowledged_by")
+        .urgent_first()
+    )
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", {"topics": education.topics()})
+    if request.user.is_staff:
+        return redirect("admin:index")
+    patient = patient_for(request)
+    today = patient.today()
+    start, end = today - timedelta(days=CHART_DAYS - 1), today
+    entries = list(DiaryEntry.objects.for_patient(patient).between(start, end).only(
+        "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes"
+    ))
+    today_entry = next((e for e in entries if e.date == today), None)
+    recent_from = today - timedelta(days=RECENT_DAYS - 1)
+    context = {
+        "patient": patient,
+        "today": today,
+        "today_entry": today_entry,
+        "days_logged": sum(1 for e in entries if e.date >= recent_from),
+        "recent_days": RECENT_DAYS,
+        "chart": build_chart(entries, start, end),
+        "findings": list(current_findings(patient, today)),
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+@login_required
+def diary_list(request: HttpRequest) -> HttpResponse:
+    patient = patient_for(request)
+    entries = DiaryEntry.objects.for_patient(patient).order_by("-date")
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    return render(request, "core/diary_list.html", {"page": page, "patient": patient})
+
+
+def _save_entry_or_form_error(form: EntryForm) -> list[Alert] | None:
+    """Save; a concurrent save of the same day becomes the usual duplicate-date form error."""
+    try:
+        return services.entry_save(entry=form.instance)
+    except IntegrityError:
+        form.add_error("date", EntryForm.duplicate_message(form.cleaned_data["date"]))
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest) -> HttpResponse:
+    patient = patient_for(request)
+    if request.method == "POST":
+        form = EntryForm(request.POST, patient=patient, instance=DiaryEntry(patient=patient))
+        if form.is_valid() and _save_entry_or_form_error(form) is not None:
+            messages.success(request, "Saved. Thank you for logging today.")
+            return redirect("entry_detail", day=form.instance.date)
+    else:
+        initial = {"date": patient.today()}
+        requested = request.GET.get("date", "")
+        try:
+            initial["date"] = min(date.fromisoformat(requested), patient.today())
+        except ValueError:
+            pass
+        form = EntryForm(patient=patient, initial=initial)
+    return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
+    patient = patient_for(request)
+    entry = entry_for(patient, day)
+    if request.method == "POST":
+        form = EntryForm(request.POST, patient=patient, instance=entry)
+        if form.is_valid() and _save_entry_or_form_error(form) is not None:
+            messages.success(request, "Your changes are saved.")
+            return redirect("entry_detail", day=form.instance.date)
+        entry.refresh_from_db()
+    else:
+        form = EntryForm(patient=patient, instance=entry)
+    findings = entry.alerts.unresolved().select_related("acknowledged_by").urgent_first()
+    context = {"form": form, "entry": entry, "findings": findings, "creating": False}
+    return render(request, "core/entry_form.html", context, status=_status(form))
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
+    patient = patient_for(request)
+    entry = entry_for(patient, day)
+    if request.method == "POST":
+        services.entry_delete(entry=entry)
+        messages.success(request, f"The entry for {day.isoformat()} is deleted.")
+        return redirect("diary_list")
+    return render(request, "core/entry_delete.html", {"entry": entry})
+
+
+EXPORT_FIELDS = [
+    "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood",
+    "sun_minutes", "sunscreen", "sunburn", "symptoms", "notes",
+]
+
+
+def write_entries_csv(response: HttpResponse, entries, with_patient: bool = False) -> None:
+    writer = csv.writer(response)
+    writer.writerow((["patient"] if with_patient else []) + EXPORT_FIELDS)
+    for e in entries:
+        row = [
+            e.date.isoformat(), e.skin_dryness, e.lip_dryness, e.eye_dryness, e.mood,
+            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms),
+            _csv_safe(e.notes),
+        ]
+        writer.writerow(([e.patient.user.username] if with_patient else []) + row)
+
+
+def _csv_safe(text: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def diary_export(request: HttpRequest) -> HttpResponse:
+    patient = patient_for(request)
+    response = csv_response(f"isodiary-{patient.today().isoformat()}.csv")
+    write_entries_csv(response, DiaryEntry.objects.for_patient(patient).order_by("date"))
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    patient = patient_for(request)
+    form = ProfileForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("dashboard")
+    return render(request, "core/profile.html", {"form": form}, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        Patient.objects.create(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to isodiary. You can write today's entry straight away.")
+        return redirect("dashboard")
+    return render(request, "registration/signup.html", {"form": form}, status=_status(form))
+
+
+# --- Education --------------------------------------------------------------------------------
+
+
+@require_GET
+def learn_index(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results = education.search(query) if query else None
+    return render(request, "core/learn_index.html", {"topics": education.topics(), "query": query, "results": results})
+
+
+@require_GET
+def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = education.get(slug)
+    if topic is None:
+        raise Http404("No such topic.")
+    return render(request, "core/learn_topic.html", {"topic": topic, "symptoms": Symptom})
+
+
+# --- Health checks ----------------------------------------------------------------------------
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})
+

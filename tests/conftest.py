@@ -1,0 +1,25 @@
+import pytest
+
+from tests.factories import ClinicianFactory, PatientFactory
+
+
+@pytest.fixture
+def patient(db):
+    return PatientFactory(user__username="pat")
+
+
+@pytest.fixture
+def other_patient(db):
+    """A second patient, who should have no access to the first one's data."""
+    return PatientFactory(user__username="other")
+
+
+@pytest.fixture
+def clinician(db):
+    return ClinicianFactory(username="drwho")
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient.user)
+    return client

@@ -1,0 +1,73 @@
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from core.models import CLINICIANS_GROUP, DiaryEntry, Patient
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.LazyAttribute(lambda p: p.user.username.title())
+    time_zone = "UTC"
+
+
+class ClinicianFactory(UserFactory):
+    is_staff = True
+    username = factory.Sequence(lambda n: f"clinician{n}")
+
+    @factory.post_generation
+    def clinicians_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get_or_create(name=CLINICIANS_GROUP)[0])
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DiaryEntry
+
+    patient = factory.SubFactory(PatientFactory)
+    date = factory.LazyFunction(date.today)
+    skin_dryness = 2
+    lip_dryness = 3
+    eye_dryness = 1
+    mood = 7
+    sun_minutes = 0
+    sunscreen = False
+    sunburn = "none"
+    symptoms = factory.LazyFunction(list)
+    notes = ""
+
+
+def entry_data(**overrides) -> dict:
+    """A valid POST body for the entry form."""
+    data = {
+        "date": date.today().isoformat(),
+        "skin_dryness": "2",
+        "lip_dryness": "3",
+        "eye_dryness": "1",
+        "mood": "7",
+        "sun_minutes": "0",
+        "sunburn": "none",
+        "notes": "",
+    }
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    return {k: v for k, v in data.items() if v != ...}

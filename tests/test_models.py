@@ -1,0 +1,101 @@
+"""Database constraints: no code path can store an out-of-range value or a second entry a day."""
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from core.models import DiaryEntry, Patient
+from tests.factories import EntryFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(patient, **values):
+    fields = {
+        "patient": patient, "date": date(2026, 1, 1), "skin_dryness": 1, "lip_dryness": 1,
+        "eye_dryness": 1, "mood": 5, "sun_minutes": 0, "sunburn": "none",
+    }
+    fields.update(values)
+    with transaction.atomic():
+        return DiaryEntry.objects.create(**fields)
+
+
+@pytest.mark.parametrize("field", ["skin_dryness", "lip_dryness", "eye_dryness", "mood"])
+def test_it_stores_scale_boundaries(patient, field):
+    _write(patient, date=date(2026, 1, 1), **{field: 0})
+    _write(patient, date=date(2026, 1, 2), **{field: 10})
+    assert DiaryEntry.objects.filter(patient=patient).count() == 2
+
+
+@pytest.mark.parametrize("field", ["skin_dryness", "lip_dryness", "eye_dryness", "mood"])
+@pytest.mark.parametrize("value", [11, 255, -1])
+def test_it_refuses_out_of_range_scales_in_the_database(patient, field, value):
+    with pytest.raises(IntegrityError):
+        _write(patient, **{field: value})
+
+
+@pytest.mark.parametrize("value, ok", [(0, True), (1440, True), (1441, False), (-1, False)])
+def test_sun_minutes_range_is_a_database_rule(patient, value, ok):
+    if ok:
+        assert _write(patient, sun_minutes=value).pk
+    else:
+        with pytest.raises(IntegrityError):
+            _write(patient, sun_minutes=value)
+
+
+def test_it_refuses_an_unknown_sunburn_value(patient):
+    with pytest.raises(IntegrityError):
+        _write(patient, sunburn="severe")
+
+
+def test_it_refuses_notes_over_2000_characters(patient):
+    assert _write(patient, date=date(2026, 1, 1), notes="x" * 2000).pk
+    with pytest.raises(IntegrityError):
+        _write(patient, date=date(2026, 1, 2), notes="x" * 2001)
+
+
+def test_it_refuses_a_second_entry_on_the_same_day(patient):
+    _write(patient)
+    with pytest.raises(IntegrityError):
+        _write(patient, mood=2)
+    assert DiaryEntry.objects.filter(patient=patient).count() == 1
+
+
+def test_two_patients_may_log_the_same_day(patient, other_patient):
+    _write(patient)
+    _write(other_patient)
+    assert DiaryEntry.objects.count() == 2
+
+
+def test_update_cannot_bypass_the_range_check(patient):
+    entry = _write(patient)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DiaryEntry.objects.filter(pk=entry.pk).update(mood=11)
+
+
+@pytest.mark.parametrize(
+    "field, value, ok",
+    [("daily_dose_mg", 200, True), ("daily_dose_mg", 201, False), ("weight_kg", 20, True),
+     ("weight_kg", 19.9, False), ("weight_kg", 300, True), ("weight_kg", 300.1, False)],
+)
+def test_profile_ranges_are_database_rules(field, value, ok):
+    patient = PatientFactory()
+    if ok:
+        Patient.objects.filter(pk=patient.pk).update(**{field: value})
+    else:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Patient.objects.filter(pk=patient.pk).update(**{field: value})
+
+
+def test_course_day_counts_the_start_day_as_day_one():
+    patient = PatientFactory.build(course_start=date(2026, 1, 1))
+    assert patient.course_day(date(2026, 1, 1)) == 1
+    assert patient.course_day(date(2026, 1, 31)) == 31
+    assert PatientFactory.build(course_start=None).course_day(date(2026, 1, 1)) is None
+
+
+def test_for_patient_returns_only_that_patients_entries(patient, other_patient):
+    mine = EntryFactory(patient=patient)
+    EntryFactory(patient=other_patient)
+    assert list(DiaryEntry.objects.for_patient(patient)) == [mine]
