@@ -32,7 +32,7 @@ system-deps:
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r core isodiary
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r core isodiary
 
 test-sqlite: venv
 	$(VENV)/bin/pytest

@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from core.models import is_clinician
+from tests.factories import ClinicianFactory, PatientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def test_createclinician_with_noinput_reads_the_password_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_CLINICIAN_PASSWORD", "a-Long-clinic-phrase-9")
+    call_command("createclinician", "drnew", "--email", "dr@example.com", "--noinput")
+    user = User.objects.get(username="drnew")
+    assert is_clinician(user) and not user.is_superuser
+    assert user.email == "dr@example.com"
+    assert user.check_password("a-Long-clinic-phrase-9")
+
+
+def test_createclinician_without_a_password_fails_clearly(monkeypatch):
+    monkeypatch.delenv("DJANGO_CLINICIAN_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="DJANGO_CLINICIAN_PASSWORD"):
+        call_command("createclinician", "drnew", "--email", "dr@example.com", "--noinput")
+    assert not User.objects.filter(username="drnew").exists()
+
+
+def test_createclinician_refuses_a_weak_password_or_an_existing_user(monkeypatch):
+    monkeypatch.setenv("DJANGO_CLINICIAN_PASSWORD", "password")
+    with pytest.raises(CommandError, match="Password rejected"):
+        call_command("createclinician", "drnew", "--email", "dr@example.com", "--noinput")
+    UserFactory(username="taken")
+    monkeypatch.setenv("DJANGO_CLINICIAN_PASSWORD", "a-Long-clinic-phrase-9")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("createclinician", "taken", "--email", "dr@example.com", "--noinput")
+
+
+def test_createclinician_prompts_for_the_password(monkeypatch):
+    answers = iter(["a-Long-clinic-phrase-9", "a-Long-clinic-phrase-9"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    call_command("createclinician", "drprompt", "--email", "dr@example.com")
+    assert User.objects.get(username="drprompt").check_password("a-Long-clinic-phrase-9")
+
+
+def test_assignpatient_assigns_and_allows_several_clinicians():
+    patient = PatientFactory(user__username="pat")
+    ClinicianFactory(username="dr1")
+    ClinicianFactory(username="dr2")
+    call_command("assignpatient", "pat", "dr1")
+    call_command("assignpatient", "pat", "dr2")
+    call_command("assignpatient", "pat", "dr2")  # again: no error, no duplicate
+    assert sorted(patient.clinicians.values_list("username", flat=True)) == ["dr1", "dr2"]
+
+
+@pytest.mark.parametrize(
+    "patient_name, clinician_name, message",
+    [("ghost", "dr1", "No user named 'ghost'"), ("pat", "ghost", "No user named 'ghost'"),
+     ("pat", "plain", "not a clinician"), ("dr2", "dr1", "staff account, not a patient")],
+)
+def test_assignpatient_errors(patient_name, clinician_name, message):
+    PatientFactory(user__username="pat")
+    UserFactory(username="plain")
+    ClinicianFactory(username="dr1")
+    ClinicianFactory(username="dr2")
+    with pytest.raises(CommandError, match=message):
+        call_command("assignpatient", patient_name, clinician_name)
+
+
+def test_seed_demo_creates_accounts_with_entries_and_prints_credentials(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for name in ("dr.demo", "alex", "sam"):
+        assert f"username: {name}" in out
+    sam = User.objects.get(username="sam").patient
+    assert sam.entries.count() >= 15
+    assert sam.clinicians.filter(username="dr.demo").exists()
+    call_command("seed_demo")  # idempotent
+    assert User.objects.filter(username="sam").count() == 1

@@ -1,0 +1,60 @@
+"""Settings come from the environment; ambiguous values and unsafe production setups refuse to start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from isodiary.env import env_bool
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("raw, expected", [("1", True), ("true", True), ("TRUE", True), ("0", False),
+                                           ("false", False), ("", None)])
+def test_env_bool_reads_1_0_true_false(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG", default=None) is expected
+
+
+@pytest.mark.parametrize("raw", ["yes", "on", "2", "tru"])
+def test_env_bool_refuses_anything_else(monkeypatch, raw):
+    monkeypatch.setenv("FLAG", raw)
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("FLAG", default=False)
+
+
+def _start(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; import os; os.environ['DJANGO_SETTINGS_MODULE']='isodiary.settings';"
+         " django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_debug_is_off_unless_set_and_a_missing_secret_key_is_refused():
+    result = _start()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_development_key_is_refused_without_debug():
+    result = _start(SECRET_KEY="django-insecure-isodiary-local-development-only")
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_starts_with_a_real_key_and_debug_off():
+    result = _start(SECRET_KEY="x" * 60)
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG False" in result.stdout
+
+
+def test_a_bad_boolean_stops_start_up():
+    result = _start(DEBUG="yes")
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
