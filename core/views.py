@@ -51,6 +51,15 @@ def current_findings(patient: Patient, today: date):
     )
 
 
+def findings_context(alerts) -> dict:
+    """Urgent findings go in the banner at the top of the page, the others in the page body."""
+    alerts = list(alerts)
+    return {
+        "urgent_findings": [a for a in alerts if a.severity == "urgent"],
+        "other_findings": [a for a in alerts if a.severity != "urgent"],
+    }
+
+
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -74,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
-        "findings": list(current_findings(patient, today)),
+        **findings_context(current_findings(patient, today)),
     }
     return render(request, "core/dashboard.html", context)
 
@@ -130,7 +139,7 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
     else:
         form = EntryForm(patient=patient, instance=entry)
     findings = entry.alerts.unresolved().select_related("acknowledged_by").urgent_first()
-    context = {"form": form, "entry": entry, "findings": findings, "creating": False}
+    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings)}
     return render(request, "core/entry_form.html", context, status=_status(form))
 
 

@@ -23,3 +23,9 @@ def clinician(db):
 def patient_client(client, patient):
     client.force_login(patient.user)
     return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
