@@ -57,7 +57,8 @@ def test_mood_low(mood, fires):
 
 @pytest.mark.parametrize(
     "minutes, sunscreen, fires",
-    [(29, False, False), (30, False, True), (31, False, True), (30, True, False), (1440, True, False), (0, False, False)],
+    [(29, False, False), (30, False, True), (31, False, True), (30, True, False), (1440, True, False),
+     (0, False, False)],
 )
 def test_sun_unprotected(minutes, sunscreen, fires):
     assert ("sun-unprotected" in codes(day(sun_minutes=minutes, sunscreen=sunscreen))) is fires
@@ -93,7 +94,8 @@ class TestRuns:
         # Back-filling the middle day of a run, and the first day, both complete it.
         after = D + timedelta(days=1)
         assert code in codes(day(**{field: bad}), [day(before(1), **{field: bad}), day(after, **{field: bad})])
-        assert code in codes(day(**{field: bad}), [day(after, **{field: bad}), day(D + timedelta(days=2), **{field: bad})])
+        two_after = D + timedelta(days=2)
+        assert code in codes(day(**{field: bad}), [day(after, **{field: bad}), day(two_after, **{field: bad})])
 
     def test_two_days_are_not_enough(self, code, field, bad, good):
         assert code not in codes(day(**{field: bad}), [day(before(1), **{field: bad})])

@@ -1,0 +1,171 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from core import education
+from core.default_rules import DEFAULT_RULES
+from core.models import Symptom
+
+SLUGS = ["what-is-isotretinoin", "eczema", "acne-scars", "dryness", "sun-sensitivity", "mood", "pregnancy",
+         "warning-signs"]
+
+GOOD = """---
+title: A page
+slug: {slug}
+summary: Short.
+audience: Everyone.
+reviewed: 2026-11-23
+sources:
+  - Something
+---
+{body}
+"""
+
+
+def write(tmp_path: Path, name: str, slug: str = "a-page", body: str = "Body text.", text: str | None = None) -> Path:
+    path = tmp_path / name
+    path.write_text(text if text is not None else GOOD.format(slug=slug, body=body))
+    return path
+
+
+def test_all_the_promised_topics_exist():
+    assert sorted(t.slug for t in education.topics()) == sorted(SLUGS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_page_renders_with_title_sources_disclaimer_and_review_date(client, slug):
+    topic = education.get(slug)
+    page = client.get(f"/learn/{slug}/").content.decode()
+    assert f"<h1 class=\"h2\">{topic.title}</h1>" in page.replace("&#x27;", "'")
+    assert "Based on" in page and "Source document" in page
+    assert "Medical disclaimer" in page
+    assert "Who this is for" in page
+    assert f'datetime="{topic.reviewed.isoformat()}"' in page
+    assert page.count("<h2") + page.count("<h3") >= 3  # clear headings
+
+
+@pytest.mark.django_db
+def test_pages_are_public(client):
+    assert client.get("/learn/").status_code == 200
+    assert client.get("/learn/mood/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/learn/nope/", "/learn/MOOD/", "/learn/..%2Fsettings/"])
+def test_unknown_slug_is_a_404_in_the_sites_layout(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "isodiary" in response.content.decode()
+
+
+def test_the_source_gaps_are_filled():
+    how = education.get("what-is-isotretinoin")
+    assert "how-it-works" in how.anchors
+    section = how.html.split('id="how-it-works"')[1].split("<h2")[0]
+    assert section.count("<li>") >= 4
+    assert "oil" in section and "inflammation" in section
+
+
+def test_the_source_errors_are_corrected_not_repeated():
+    scars = education.get("acne-scars")
+    whole = " ".join(t.text.lower() for t in education.topics())
+    assert "breakthrough" not in whole
+    assert "1982" in education.get("what-is-isotretinoin").text
+    assert "does not remove scars you already have" in scars.text
+    pregnancy = education.get("pregnancy").text
+    assert "must not be taken during pregnancy" in pregnancy
+    assert "two forms of contraception" in pregnancy.lower()
+    for slug in ("acne-scars", "pregnancy", "what-is-isotretinoin"):
+        assert any(s.startswith("Correction") for s in education.get(slug).sources), slug
+
+
+@pytest.mark.parametrize("symptom", Symptom.values)
+def test_every_red_flag_symptom_has_an_anchor_on_warning_signs(symptom):
+    assert symptom in education.get("warning-signs").anchors
+
+
+@pytest.mark.parametrize("rule", DEFAULT_RULES, ids=lambda r: r["code"])
+def test_every_default_rule_links_to_an_existing_page_and_anchor(rule):
+    topic = education.get(rule["learn_slug"])
+    assert topic is not None
+    if rule["learn_anchor"]:
+        assert rule["learn_anchor"] in topic.anchors
+
+
+def test_internal_links_in_content_resolve():
+    for topic in education.topics():
+        for slug, anchor in re.findall(r'href="/learn/([a-z-]+)/(?:#([\w-]+))?"', topic.html):
+            target = education.get(slug)
+            assert target is not None, (topic.slug, slug)
+            assert not anchor or anchor in target.anchors, (topic.slug, slug, anchor)
+
+
+@pytest.mark.django_db
+def test_search_finds_a_word_only_in_one_pages_body(client):
+    assert [r.topic.slug for r in education.search("humidifier")] == ["dryness"]
+    page = client.get("/learn/?q=humidifier").content.decode()
+    assert 'href="/learn/dryness/"' in page
+    assert "humidifier" in page.lower()
+    assert "1 page match" in page
+
+
+@pytest.mark.django_db
+def test_search_handles_nothing_found_and_odd_input(client):
+    assert "Nothing matched" in client.get("/learn/?q=zzzzqqq").content.decode()
+    assert client.get("/learn/?q=" + "%3Cscript%3E" * 50).status_code == 200
+    assert "<script>" not in client.get("/learn/?q=%3Cscript%3E").content.decode()
+
+
+def test_html_in_a_content_file_is_sanitised(tmp_path):
+    body = '<script>alert(1)</script>\n\n<a href="javascript:alert(1)" onclick="x()">x</a> <img src=x onerror=y>'
+    topic = education.load_topic(write(tmp_path, "a.md", body=body))
+    assert "<script" not in topic.html
+    assert "javascript:" not in topic.html
+    assert "onclick" not in topic.html and "onerror" not in topic.html
+
+
+def test_a_missing_slug_fails_loudly(tmp_path):
+    write(tmp_path, "a.md", text=GOOD.format(slug="x", body="b").replace("slug: x\n", ""))
+    with pytest.raises(education.ContentError, match="missing front matter: slug"):
+        education.load_all(tmp_path)
+
+
+def test_a_duplicate_slug_fails_loudly(tmp_path):
+    write(tmp_path, "a.md", slug="same")
+    write(tmp_path, "b.md", slug="same")
+    with pytest.raises(education.ContentError, match="already used"):
+        education.load_all(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("no front matter", "must start"), ("---\ntitle: x\n", "not closed"),
+     (GOOD.format(slug="Bad Slug", body=""), "is not lower-case"),
+     (GOOD.format(slug="ok", body="").replace("2026-11-23", "soon"), "reviewed must be a date")],
+)
+def test_other_front_matter_errors_fail_loudly(tmp_path, text, message):
+    write(tmp_path, "a.md", text=text)
+    with pytest.raises(education.ContentError, match=message):
+        education.load_all(tmp_path)
+
+
+def test_a_broken_content_file_stops_start_up(monkeypatch, tmp_path):
+    from core.checks import education_content
+
+    write(tmp_path, "a.md", slug="same")
+    write(tmp_path, "b.md", slug="same")
+    monkeypatch.setattr(education, "CONTENT_DIR", tmp_path)
+    monkeypatch.setattr(education.load_all, "__defaults__", (tmp_path,))
+    errors = education_content(None)
+    assert errors and errors[0].id == "core.E001"
+
+
+@pytest.mark.django_db
+def test_pages_link_a_print_stylesheet_that_exists(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/learn/mood/").content.decode()
+    assert re.search(r'<link rel="stylesheet" href="/static/css/print.css" media="print">', page)
+    assert finders.find("css/print.css")
