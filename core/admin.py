@@ -1,1 +1,342 @@
-from django.contrib import admin  # noqa: F401
+"""Clinician review in the Django admin.
+
+Every admin here is scoped: a clinician sees only the patients assigned to them and those
+patients' entries, alerts and overrides, on every page the admin builds from get_queryset
+(lists, change pages, history, filters, search, autocomplete, actions). Another patient's object
+is a 404. Superusers see everything. Staff access to patient data goes to the audit trail."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import audit
+from .admin_filters import AlertStatusFilter, AssignedClinicianFilter, NoRecentEntryFilter, OpenUrgentFilter
+from .charts import build_chart
+from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride
+from .views import csv_response, write_entries_csv
+
+SEVERITY_LABEL = {3: "urgent", 2: "warning", 1: "info"}
+PATIENT_CHART_DAYS = 90
+SUMMARY_MAX_DAYS = 366
+
+
+def severity_badge(level: int | None):
+    if not level:
+        return format_html('<span class="iso-badge iso-none">{}</span>', "none")
+    label = SEVERITY_LABEL[level]
+    return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Limits every queryset to the request user's patients and records what staff looked at."""
+
+    scope = "patient__clinicians"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.scope: request.user})
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # The admin's default is a redirect with "doesn't exist"; a hand-typed URL for someone
+        # else's patient gets a plain 404 instead, the same as an id that does not exist.
+        raise Http404("No such object.")
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            audit.record_access(request, changelist.result_list, "list")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such object.")
+        audit.record_access(request, [obj], "change")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such object.")
+        audit.record_access(request, [obj], "history")
+        return super().history_view(request, object_id, extra_context)
+
+
+# --- Patients -----------------------------------------------------------------------------------
+
+
+@admin.register(Patient)
+class PatientAdmin(ScopedAdmin):
+    scope = "clinicians"
+    list_display = ["name", "course_day", "last_entry", "days_logged", "open_alerts"]
+    list_display_links = ["name"]
+    list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
+    search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    list_per_page = 50
+    actions = ["export_entries_csv"]
+    fields = ["user", "display_name", "time_zone", "course_start", "daily_dose_mg", "weight_kg", "clinicians"]
+    filter_horizontal = ["clinicians"]
+    change_form_template = "admin/core/patient/change_form.html"
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        entries = DiaryEntry.objects.filter(patient=OuterRef("pk")).order_by()
+        logged = (
+            entries.filter(date__gt=today - timedelta(days=14), date__lte=today)
+            .values("patient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        open_level = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level").values("level")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
+                logged_14=Coalesce(Subquery(logged, output_field=IntegerField()), Value(0)),
+                open_level=Subquery(open_level),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["user"] if obj else []
+        return self.fields
+
+    @admin.display(description="name", ordering="display_name")
+    def name(self, obj: Patient) -> str:
+        return obj.name
+
+    @admin.display(description="course day", ordering=F("course_start").desc(nulls_last=True))
+    def course_day(self, obj: Patient):
+        return obj.course_day() or "–"
+
+    @admin.display(description="last entry", ordering=F("last_entry_date").desc(nulls_last=True))
+    def last_entry(self, obj: Patient):
+        return obj.last_entry_date or "never"
+
+    @admin.display(description="days logged (14)", ordering="logged_14")
+    def days_logged(self, obj: Patient) -> int:
+        return obj.logged_14
+
+    @admin.display(description="open alerts", ordering=F("open_level").desc(nulls_last=True))
+    def open_alerts(self, obj: Patient):
+        return severity_badge(obj.open_level)
+
+    @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
+    def export_entries_csv(self, request, queryset):
+        patients = list(queryset.select_related("user"))
+        audit.record_access(request, patients, "export")
+        entries = DiaryEntry.objects.filter(patient__in=patients).select_related("patient__user")
+        response = csv_response(f"isodiary-entries-{timezone.localdate().isoformat()}.csv")
+        write_entries_csv(response, entries.order_by("patient__user__username", "date"), with_patient=True)
+        return response
+
+    def get_urls(self):
+        summary = path(
+            "<path:object_id>/summary/",
+            self.admin_site.admin_view(self.visit_summary),
+            name="core_patient_summary",
+        )
+        return [summary, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        patient = self.get_object(request, object_id)
+        if patient is None:
+            raise Http404("No such patient.")
+        today = patient.today()
+        start = today - timedelta(days=PATIENT_CHART_DAYS - 1)
+        entries = list(DiaryEntry.objects.for_patient(patient).between(start, today))
+        alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
+        extra_context = {
+            **(extra_context or {}),
+            "chart": build_chart(entries, start, today),
+            "recent_entries": sorted(entries, key=lambda e: e.date, reverse=True)[:14],
+            "open_alerts": alerts.open().urgent_first()[:50],
+            "acknowledged_alerts": alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[:20],
+            "overrides": patient.rule_overrides.select_related("rule", "set_by"),
+            "summary_url": reverse("admin:core_patient_summary", args=[patient.pk]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def visit_summary(self, request: HttpRequest, object_id: str):
+        """A printable summary of one patient over a chosen date range."""
+        if not self.has_view_permission(request):
+            raise Http404("No such patient.")
+        patient = self.get_object(request, object_id)
+        if patient is None:
+            raise Http404("No such patient.")
+        today = patient.today()
+        try:
+            start = date.fromisoformat(request.GET.get("start") or (today - timedelta(days=29)).isoformat())
+            end = date.fromisoformat(request.GET.get("end") or today.isoformat())
+        except ValueError:
+            return HttpResponseBadRequest("Dates must be written YYYY-MM-DD.")
+        if start > end or (end - start).days >= SUMMARY_MAX_DAYS:
+            return HttpResponseBadRequest(f"Choose a start before the end, at most {SUMMARY_MAX_DAYS} days apart.")
+        audit.record_access(request, [patient], "visit summary")
+        entries = list(DiaryEntry.objects.for_patient(patient).between(start, end).order_by("date"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Visit summary: {patient.name}",
+            "patient": patient,
+            "start": start,
+            "end": end,
+            "entries": entries,
+            "alerts": Alert.objects.filter(patient=patient, entry_date__gte=start, entry_date__lte=end)
+            .select_related("acknowledged_by")
+            .urgent_first(),
+            "chart": build_chart(entries, start, end),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/core/patient/summary.html", context)
+
+
+# --- Diary entries: the patient's record, read-only for everyone but superusers ------------------
+
+
+@admin.register(DiaryEntry)
+class DiaryEntryAdmin(ScopedAdmin):
+    list_display = ["patient", "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes",
+                    "sunscreen", "sunburn"]
+    list_filter = [("patient", admin.RelatedOnlyFieldListFilter), "sunburn"]
+    search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
+    list_select_related = ["patient__user"]
+    ordering = ["-date"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# --- Alerts: the review queue -------------------------------------------------------------------
+
+
+@admin.register(Alert)
+class AlertAdmin(ScopedAdmin):
+    list_display = ["badge", "patient", "rule_code", "entry_date", "detail", "created_at", "status"]
+    list_filter = [AlertStatusFilter, "severity", "rule_code", ("patient", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
+    list_select_related = ["patient__user", "acknowledged_by"]
+    ordering = ["-level", "created_at"]
+    actions = ["acknowledge"]
+    change_form_template = "admin/core/alert/change_form.html"
+    fields = ["patient", "entry", "entry_date", "rule_code", "severity", "message", "detail", "advice", "created_at",
+              "resolved_at", "acknowledged_by", "acknowledged_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="severity", ordering="-level")
+    def badge(self, obj: Alert):
+        return severity_badge(obj.level)
+
+    @admin.display(description="status")
+    def status(self, obj: Alert) -> str:
+        if obj.acknowledged_at:
+            who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
+            return f"acknowledged by {who}, {obj.acknowledged_at:%Y-%m-%d %H:%M}"
+        if obj.resolved_at:
+            return "withdrawn by the patient's edit"
+        return "open"
+
+    @admin.action(description="Acknowledge", permissions=["change"])
+    def acknowledge(self, request, queryset):
+        count = acknowledge(queryset, request.user)
+        self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and "_acknowledge" in request.POST:
+            alert = self.get_object(request, object_id)
+            if alert is None:
+                raise Http404("No such alert.")
+            if not self.has_change_permission(request, alert):
+                raise Http404("No such alert.")
+            acknowledge(Alert.objects.filter(pk=alert.pk), request.user)
+            self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
+            return redirect("admin:core_alert_changelist")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def acknowledge(queryset, user) -> int:
+    """Record who acknowledged which alerts, and when. Saved one by one for the audit trail."""
+    now = timezone.now()
+    alerts = list(queryset.filter(acknowledged_at__isnull=True))
+    for alert in alerts:
+        alert.acknowledged_by = user
+        alert.acknowledged_at = now
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return len(alerts)
+
+
+# --- Rules and per-patient overrides ------------------------------------------------------------
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "severity", "threshold", "run_days", "enabled"]
+    readonly_fields = ["code"]
+    fields = ["code", "title", "severity", "threshold", "run_days", "enabled", "message", "advice", "learn_slug",
+              "learn_anchor"]
+
+    def has_add_permission(self, request):
+        return False  # a rule's logic lives in core.rules: codes come from the data migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RuleOverrideForm(forms.ModelForm):
+    class Meta:
+        model = RuleOverride
+        fields = ["patient", "rule", "threshold", "run_days"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("threshold") is None and cleaned.get("run_days") is None:
+            raise forms.ValidationError("Set a threshold, a number of days, or both.")
+        return cleaned
+
+
+@admin.register(RuleOverride)
+class RuleOverrideAdmin(ScopedAdmin):
+    form = RuleOverrideForm
+    list_display = ["patient", "rule", "threshold", "run_days", "set_by", "updated_at"]
+    list_filter = [("patient", admin.RelatedOnlyFieldListFilter), "rule"]
+    search_fields = ["patient__display_name", "patient__user__username"]
+    list_select_related = ["patient__user", "rule", "set_by"]
+    autocomplete_fields = ["patient"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "patient":
+            kwargs["queryset"] = Patient.objects.for_clinician(request.user).select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,96 @@
+from datetime import timedelta
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .admin_site import NO_ENTRY_DAYS, patients_without_recent_entry
+from .models import Alert, Patient
+
+
+class OpenUrgentFilter(admin.SimpleListFilter):
+    title = "open urgent alert"
+    parameter_name = "urgent"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has an open urgent alert"), ("no", "No open urgent alert")]
+
+    def queryset(self, request, queryset):
+        urgent = Exists(Alert.objects.open().filter(patient=OuterRef("pk"), severity="urgent"))
+        if self.value() == "yes":
+            return queryset.filter(urgent)
+        if self.value() == "no":
+            return queryset.filter(~urgent)
+        return queryset
+
+
+class NoRecentEntryFilter(admin.SimpleListFilter):
+    title = "recent entries"
+    parameter_name = "quiet"
+
+    def lookups(self, request, model_admin):
+        return [(str(NO_ENTRY_DAYS), f"No entry for {NO_ENTRY_DAYS}+ days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == str(NO_ENTRY_DAYS):
+            return patients_without_recent_entry(queryset)
+        return queryset
+
+
+class AssignedClinicianFilter(admin.SimpleListFilter):
+    """Choices are only the clinicians of patients the user may see, never the whole staff list."""
+
+    title = "assigned clinician"
+    parameter_name = "clinician"
+
+    def lookups(self, request, model_admin):
+        visible = Patient.objects.for_clinician(request.user)
+        clinicians = get_user_model().objects.filter(assigned_patients__in=visible).distinct().order_by("username")
+        return [(str(u.pk), u.get_full_name() or u.username) for u in clinicians]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if not self.value().isdigit():
+                return queryset.none()
+            return queryset.filter(clinicians__pk=self.value()).distinct()
+        return queryset
+
+
+class AlertStatusFilter(admin.SimpleListFilter):
+    """Open alerts by default: the queue is what still needs a clinician's eyes."""
+
+    title = "acknowledged"
+    parameter_name = "acknowledged"
+
+    def lookups(self, request, model_admin):
+        return [
+            (None, "No: open"),
+            ("withdrawn", "No: withdrawn by the patient's edit"),
+            ("yes", "Yes"),
+            ("all", "All"),
+        ]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}, [])
+                if value
+                else changelist.get_query_string(remove=[self.parameter_name]),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "all":
+            return queryset
+        if value == "yes":
+            return queryset.filter(acknowledged_at__isnull=False)
+        if value == "withdrawn":
+            return queryset.filter(acknowledged_at__isnull=True, resolved_at__isnull=False)
+        return queryset.filter(acknowledged_at__isnull=True, resolved_at__isnull=True)
+
+
+def recent_cutoff(days: int):
+    return timezone.localdate() - timedelta(days=days - 1)

@@ -1,0 +1,36 @@
+from datetime import timedelta
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .models import Alert, DiaryEntry, Patient
+
+NO_ENTRY_DAYS = 3
+
+
+def patients_without_recent_entry(queryset, today=None):
+    """Patients with no entry in the last 3 days (today included)."""
+    today = today or timezone.localdate()
+    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gt=today - timedelta(days=NO_ENTRY_DAYS))
+    return queryset.filter(~Exists(recent))
+
+
+class IsodiaryAdminSite(admin.AdminSite):
+    site_header = "isodiary · clinician review"
+    site_title = "isodiary admin"
+    index_title = "Review"
+
+    def index(self, request, extra_context=None):
+        patients = Patient.objects.for_clinician(request.user)
+        alerts = Alert.objects.for_clinician(request.user).open()
+        extra_context = {
+            **(extra_context or {}),
+            "summary": {
+                "open_urgent": alerts.filter(severity="urgent").count(),
+                "open_alerts": alerts.count(),
+                "quiet_patients": patients_without_recent_entry(patients).count(),
+                "patients": patients.count(),
+            },
+        }
+        return super().index(request, extra_context)

@@ -1,0 +1,40 @@
+"""The audit trail of staff access to patient data, on top of django-auditlog.
+
+django-auditlog records creates, updates and deletes by itself (models registered below); reads in
+the admin are recorded here, one row per object shown, written in a single query per page."""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
+
+from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride
+
+# Notes are free text a patient wrote: the trail says they changed, not what they say.
+auditlog.register(DiaryEntry, mask_fields=["notes"])
+auditlog.register(Patient, m2m_fields={"clinicians"})
+auditlog.register(Alert)
+auditlog.register(Rule)
+auditlog.register(RuleOverride)
+
+
+def record_access(request: HttpRequest, objects, view: str) -> None:
+    """Record that a staff user saw these objects, and in which admin view (list, change, export…).
+
+    One object gets its own row, findable from that object's history. A page of several objects
+    gets one row naming them all, so a list costs one insert however long it is."""
+    objects = [obj for obj in objects if obj is not None and obj.pk is not None]
+    if not objects or not request.user.is_authenticated:
+        return
+    model = type(objects[0])
+    single = len(objects) == 1
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=str(objects[0].pk) if single else "",
+        object_id=objects[0].pk if single else None,
+        object_repr=str(objects[0])[:200] if single else f"{len(objects)} {model._meta.verbose_name_plural}",
+        action=LogEntry.Action.ACCESS,
+        actor=request.user,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        additional_data={"view": view, "ids": [obj.pk for obj in objects]},
+    )
