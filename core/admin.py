@@ -114,6 +114,9 @@ class PatientAdmin(ScopedAdmin):
             )
         )
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Patients", **(extra_context or {})})
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ["user"] if obj else []
@@ -269,6 +272,9 @@ class AlertAdmin(ScopedAdmin):
     def acknowledge(self, request, queryset):
         count = acknowledge(queryset, request.user)
         self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Alert queue", **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST" and "_acknowledge" in request.POST:

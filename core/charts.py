@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 34, 40, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 34, 56, 12, 28
 
 # Colour-blind-safe colours (Okabe–Ito), each series also with its own dash pattern.
 SERIES = [

@@ -1,7 +1,10 @@
-"""The default warning rules. The data migration creates them; admins edit them afterwards.
+"""The default warning rules and the Clinicians group. The data migration installs them; admins
+edit the rules afterwards.
 
 Kept outside the migration so tests can check every default against core.rules and the
-education pages."""
+education pages, and re-install them where a test flushes the database."""
+
+from django.contrib.auth.management import create_permissions
 
 DEFAULT_RULES = [
     {
@@ -127,3 +130,23 @@ CLINICIAN_PERMISSIONS = [
     "change_ruleoverride",
     "delete_ruleoverride",
 ]
+
+
+def install(apps) -> None:
+    """Create the default rules (leaving edited ones alone) and the Clinicians group."""
+    Rule = apps.get_model("core", "Rule")
+    for values in DEFAULT_RULES:
+        Rule.objects.get_or_create(code=values["code"], defaults=values)
+
+    # Permissions are normally created after all migrations; make them now so the group gets them.
+    app_config = apps.get_app_config("core")
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True  # migration state apps have none
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="Clinicians")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="core", codename__in=CLINICIAN_PERMISSIONS)
+    )

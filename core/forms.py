@@ -78,6 +78,7 @@ class EntryForm(forms.ModelForm):
         self.fields["sun_minutes"].initial = 0
         for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
             self.fields[name].error_messages["required"] = "Choose a number from 0 to 10."
+            self.fields[name].help_text = ""  # the scale shows its anchors itself
 
     def clean_date(self):
         day = self.cleaned_data["date"]
