@@ -1,7 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import path, register_converter
-from django.views.generic import RedirectView
 
 from . import views
 from .converters import IsoDateConverter
@@ -20,7 +18,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("learn/", views.learn_index, name="learn_index"),
     path("learn/<slug:slug>/", views.learn_topic, name="learn_topic"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
 ]

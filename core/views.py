@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -243,6 +244,10 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- Health checks ----------------------------------------------------------------------------
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @never_cache
