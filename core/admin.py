@@ -90,7 +90,10 @@ class PatientAdmin(ScopedAdmin):
     list_select_related = ["user"]
     list_per_page = 50
     actions = ["export_entries_csv"]
-    fields = ["user", "display_name", "time_zone", "course_start", "daily_dose_mg", "weight_kg", "clinicians"]
+    fields = ["user", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
+              "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
+              "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
+    clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
     change_form_template = "admin/core/patient/change_form.html"
 
@@ -120,7 +123,8 @@ class PatientAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ["user"] if obj else []
-        return self.fields
+        # The profile is the patient's own; a clinician sets only the course fields that are theirs.
+        return [name for name in self.fields if name not in self.clinician_fields]
 
     @admin.display(description="name", ordering="display_name")
     def name(self, obj: Patient) -> str:

@@ -119,8 +119,72 @@ DEFAULT_RULES = [
     },
 ]
 
+# Course rules: evaluated by core.course on a mood check or the pregnancy-test calendar, not on
+# a diary entry.
+DEFAULT_RULES += [
+    {
+        "code": "phq9-moderate",
+        "title": "PHQ-9 moderate or moderately severe",
+        "severity": "warning",
+        "threshold": 10,
+        "run_days": None,
+        "message": "Your mood check suggests moderate depression.",
+        "advice": "Tell your prescriber in the next few days. If you feel worse or unsafe, stop isotretinoin and call them now.",
+        "learn_slug": "mood",
+        "learn_anchor": "",
+    },
+    {
+        "code": "phq9-severe",
+        "title": "PHQ-9 severe",
+        "severity": "urgent",
+        "threshold": 20,
+        "run_days": None,
+        "message": "Your mood check suggests severe depression.",
+        "advice": "Stop taking isotretinoin and call your prescriber today. If you feel unsafe, call your local emergency number now.",
+        "learn_slug": "mood",
+        "learn_anchor": "get-help-now",
+    },
+    {
+        "code": "phq9-item9",
+        "title": "PHQ-9 item 9 (thoughts of death or self-harm)",
+        "severity": "urgent",
+        "threshold": 1,
+        "run_days": None,
+        "message": "You told us you have had thoughts that you would be better off dead or of hurting yourself.",
+        "advice": "You are not alone. Get help now, then stop isotretinoin and tell your prescriber.",
+        "learn_slug": "mood",
+        "learn_anchor": "get-help-now",
+    },
+    {
+        "code": "pregnancy-test-due",
+        "title": "Pregnancy test missed",
+        "severity": "warning",
+        "threshold": None,
+        "run_days": None,
+        "message": "Your pregnancy test is overdue.",
+        "advice": "Have your test as soon as possible and log the result: your next prescription depends on it.",
+        "learn_slug": "pregnancy",
+        "learn_anchor": "the-pregnancy-prevention-programme",
+    },
+    {
+        "code": "pregnancy-positive",
+        "title": "Positive pregnancy test",
+        "severity": "urgent",
+        "threshold": None,
+        "run_days": None,
+        "message": "You logged a positive pregnancy test.",
+        "advice": "Stop taking isotretinoin now and call your prescriber today.",
+        "learn_slug": "pregnancy",
+        "learn_anchor": "if-you-think-you-might-be-pregnant",
+    },
+]
+COURSE_RULE_CODES = {"phq9-moderate", "phq9-severe", "phq9-item9", "pregnancy-test-due", "pregnancy-positive"}
+
 CLINICIAN_PERMISSIONS = [
     "view_patient",
+    "change_patient",  # only the clinician's fields: target dose range, pregnancy status
+    "view_moodcheck",
+    "view_pregnancytest",
     "view_diaryentry",
     "view_alert",
     "change_alert",

@@ -1,13 +1,13 @@
 """The patient's record: profile, daily diary entries, warning rules and the alerts they raise."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -92,6 +92,26 @@ class Patient(models.Model):
         blank=True,
         validators=[MinValueValidator(20), MaxValueValidator(300)],
     )
+    course_end = models.DateField(
+        "course end", null=True, blank=True, help_text="The planned (or actual) day of the last dose."
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        "daily reminder at",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(23)],
+        help_text="Hour of the day (0–23, your time zone) to e-mail a reminder if you have not logged. Empty: none.",
+    )
+    # Set by the clinician.
+    can_become_pregnant = models.BooleanField("can become pregnant", default=False)
+    target_low_mg_per_kg = models.PositiveSmallIntegerField(
+        "cumulative target from (mg/kg)", default=120, validators=[MinValueValidator(1), MaxValueValidator(400)]
+    )
+    target_high_mg_per_kg = models.PositiveSmallIntegerField(
+        "cumulative target to (mg/kg)", default=150, validators=[MinValueValidator(1), MaxValueValidator(400)]
+    )
+    contraception_primary = models.CharField("first form of contraception", max_length=100, blank=True)
+    contraception_secondary = models.CharField("second form of contraception", max_length=100, blank=True)
     clinicians = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="assigned_patients",
@@ -112,6 +132,12 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=20, weight_kg__lte=300),
                 name="patient_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_hour__isnull=True) | Q(reminder_hour__lte=23), name="patient_reminder_hour"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_low_mg_per_kg__lte=F("target_high_mg_per_kg")), name="patient_target_range"
             ),
         ]
 
@@ -182,6 +208,13 @@ class DiaryEntry(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1440)],
         help_text="0 to 1440 (a whole day)",
     )
+    dose_mg = models.PositiveSmallIntegerField(
+        "isotretinoin taken today (mg)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+        help_text="0 to 200 mg. Leave empty if you did not take a dose.",
+    )
     sunscreen = models.BooleanField("I used sunscreen", default=False)
     sunburn = models.CharField(max_length=10, choices=Sunburn.choices, default=Sunburn.NONE)
     symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
@@ -206,6 +239,9 @@ class DiaryEntry(models.Model):
                 condition=Q(sun_minutes__gte=0, sun_minutes__lte=1440), name="entry_sun_minutes_range"
             ),
             models.CheckConstraint(condition=Q(sunburn__in=Sunburn.values), name="entry_sunburn_choice"),
+            models.CheckConstraint(
+                condition=Q(dose_mg__isnull=True) | Q(dose_mg__lte=200), name="entry_dose_range"
+            ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("notes"), NOTES_MAX_LENGTH), name="entry_notes_length"
             ),
@@ -293,6 +329,9 @@ class Alert(models.Model):
         DiaryEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
     )
     entry_date = models.DateField()
+    # What raised an alert that is not about a diary entry: "mood-check:<id>", "pregnancy-test:<id>",
+    # "test-due:<date>". Empty for entry alerts.
+    source = models.CharField(max_length=60, blank=True)
     rule_code = models.SlugField(max_length=40)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     level = models.PositiveSmallIntegerField(editable=False)
@@ -313,6 +352,9 @@ class Alert(models.Model):
         ordering = ["-level", "created_at"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "rule_code"], name="one_alert_per_entry_and_rule"),
+            models.UniqueConstraint(
+                fields=["patient", "rule_code", "source"], condition=~Q(source=""), name="one_alert_per_source"
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "resolved_at"], name="alert_patient_resolved"),
@@ -333,10 +375,74 @@ class Alert(models.Model):
         return self.resolved_at is None and self.acknowledged_at is None
 
 
-def local_date_range(days: int, end: date) -> tuple[date, date]:
-    """The `days` calendar days ending with `end`, inclusive."""
-    return end - timedelta(days=days - 1), end
+# --- Course tracking ----------------------------------------------------------------------------
+
+PHQ_ANSWER = [MinValueValidator(0), MaxValueValidator(3)]
 
 
-def aware_start_of_day(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=tz)
+class MoodCheck(models.Model):
+    """A PHQ-2 screen, completed to the PHQ-9 when the PHQ-2 total is 3 or more."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="mood_checks")
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    q1 = models.PositiveSmallIntegerField(validators=PHQ_ANSWER)
+    q2 = models.PositiveSmallIntegerField(validators=PHQ_ANSWER)
+    q3 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    q4 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    q5 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    q6 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    q7 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    q8 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    q9 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
+    total = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=30)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"q{i}__lte": 3}) | Q(**{f"q{i}__isnull": True}), name=f"moodcheck_q{i}_0_3"
+            )
+            for i in range(1, 10)
+        ] + [models.CheckConstraint(condition=Q(total__lte=27), name="moodcheck_total_0_27")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · {self.date.isoformat()} · {self.total}"
+
+    @property
+    def is_phq9(self) -> bool:
+        return self.q9 is not None
+
+
+class PregnancyTest(models.Model):
+    class Result(models.TextChoices):
+        NEGATIVE = "negative", "Negative"
+        POSITIVE = "positive", "Positive"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pregnancy_tests")
+    date = models.DateField()
+    result = models.CharField(max_length=10, choices=Result.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "date"], name="one_pregnancy_test_a_day"),
+            models.CheckConstraint(condition=Q(result__in=["negative", "positive"]), name="pregnancy_test_result"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} · {self.date.isoformat()} · {self.result}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail that was sent, so that a cron job every 15 minutes never sends it twice."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20)
+    for_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "kind", "for_date"], name="one_reminder")]

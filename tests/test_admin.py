@@ -170,7 +170,12 @@ def test_diary_entries_are_read_only_for_clinicians(dr_a_client, world):
 
 def test_clinicians_cannot_edit_patients_rules_or_users(dr_a_client, world):
     alice = world["mine"][0]
-    assert dr_a_client.post(f"/admin/core/patient/{alice.pk}/change/", {"display_name": "X"}).status_code == 403
+    dr_a_client.post(f"/admin/core/patient/{alice.pk}/change/", {"display_name": "X", "target_low_mg_per_kg": "100",
+                                                                 "target_high_mg_per_kg": "140"})
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice"  # the patient's own field: read-only
+    assert (alice.target_low_mg_per_kg, alice.target_high_mg_per_kg) == (100, 140)  # the clinician's
+    assert dr_a_client.get("/admin/core/patient/add/").status_code == 403
     assert dr_a_client.get("/admin/core/rule/1/change/").status_code == 200  # view only
     assert dr_a_client.post("/admin/core/rule/1/change/", {"threshold": "1"}).status_code == 403
     assert dr_a_client.get("/admin/auth/user/").status_code == 403
@@ -272,7 +277,7 @@ def test_the_clinicians_group_has_exactly_the_permissions_it_needs():
     from django.contrib.auth.models import Group
 
     perms = set(Group.objects.get(name="Clinicians").permissions.values_list("codename", flat=True))
-    assert perms == {"view_patient", "view_diaryentry", "view_alert", "change_alert", "view_rule",
+    assert perms == {"view_patient", "change_patient", "view_moodcheck", "view_pregnancytest", "view_diaryentry", "view_alert", "change_alert", "view_rule",
                      "view_ruleoverride", "add_ruleoverride", "change_ruleoverride", "delete_ruleoverride"}
 
 

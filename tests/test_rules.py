@@ -6,11 +6,13 @@ from datetime import date, timedelta
 import pytest
 
 from core import rules
-from core.default_rules import DEFAULT_RULES
+from core.default_rules import COURSE_RULE_CODES, DEFAULT_RULES
 from core.rules import Day, RuleSetting, evaluate
 
 SETTINGS = {
-    r["code"]: RuleSetting(r["code"], r["severity"], r["threshold"], r["run_days"]) for r in DEFAULT_RULES
+    r["code"]: RuleSetting(r["code"], r["severity"], r["threshold"], r["run_days"])
+    for r in DEFAULT_RULES
+    if r["code"] not in COURSE_RULE_CODES
 }
 D = date(2026, 6, 10)
 

@@ -1,0 +1,250 @@
+"""isodiary load benchmark. Run through bench/run.sh (make bench), which sets the environment.
+
+Builds (once) 2,000 patients with 180 days of entries each and 20 clinicians with 100 patients each,
+serves them with gunicorn (2 workers) on 127.0.0.1, loads each page for 20 s with wrk, and prints
+requests/s, latency percentiles, errors, SQL queries per request, peak worker memory and each
+page's throughput as a ratio of /healthz measured in the same run."""
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from core import rules, services  # noqa: E402
+from core.models import CLINICIANS_GROUP, Alert, DiaryEntry, Patient  # noqa: E402
+
+PATIENTS, DAYS, CLINICIANS, PER_CLINICIAN = 2000, 180, 20, 100
+PASSWORD = "bench-Long-pass-phrase-1"
+TARGETS = {"dashboard": 0.15, "diary list": 0.12, "entry POST": 0.10, "education page": 0.50,
+           "admin patient list": 0.05, "admin alert queue": 0.05}
+
+
+def build_dataset() -> None:
+    if Patient.objects.filter(user__username="p0000").exists():
+        print("dataset: already built")
+        return
+    started = time.monotonic()
+    rng = random.Random(42)  # noqa: S311 - benchmark data
+    today = timezone.localdate()
+    password = make_password(PASSWORD)
+    settings, defaults = services.rule_settings_for(Patient(pk=0))
+    with transaction.atomic():
+        group = Group.objects.get(name=CLINICIANS_GROUP)
+        doctors = User.objects.bulk_create(
+            User(username=f"dr{i:02d}", password=password, is_staff=True) for i in range(CLINICIANS)
+        )
+        group.user_set.add(*doctors)
+        extra = {"hist30": 30, "hist365": 365}
+        users = User.objects.bulk_create(
+            User(username=name, password=password) for name in [f"p{i:04d}" for i in range(PATIENTS)] + list(extra)
+        )
+        patients = Patient.objects.bulk_create(
+            Patient(user=u, display_name=u.username.title(), time_zone="UTC", course_start=today - timedelta(days=DAYS),
+                    daily_dose_mg=40, weight_kg=60) for u in users
+        )
+        through = Patient.clinicians.through
+        through.objects.bulk_create(
+            through(patient=p, user=doctors[min(i // PER_CLINICIAN, CLINICIANS - 1)]) for i, p in enumerate(patients)
+        )
+        for patient in patients:
+            days = extra.get(patient.user.username, DAYS)
+            entries = []
+            mood = rng.randint(5, 8)
+            for back in range(days, 0, -1):
+                mood = max(0, min(10, mood + rng.choice([-2, -1, 0, 0, 1, 1])))
+                entries.append(DiaryEntry(
+                    patient=patient, date=today - timedelta(days=back), skin_dryness=rng.randint(1, 8),
+                    lip_dryness=rng.randint(2, 9), eye_dryness=rng.randint(0, 6), mood=mood,
+                    sun_minutes=rng.choice([0, 0, 10, 20, 45]), sunscreen=rng.random() < 0.7,
+                    sunburn=rng.choices(["none", "mild", "blistering"], [97, 2.5, 0.5])[0], notes=""))
+            DiaryEntry.objects.bulk_create(entries, batch_size=1000)
+            days_ = [services.as_day(e) for e in entries]
+            alerts = []
+            for i, entry in enumerate(entries):
+                for finding in rules.evaluate(days_[i], days_[max(0, i - 7): i + 3], settings):
+                    rule = defaults[finding.code]
+                    alerts.append(Alert(
+                        patient=patient, entry=entry, entry_date=entry.date, rule_code=finding.code,
+                        severity=finding.severity, level={"info": 1, "warning": 2, "urgent": 3}[finding.severity],
+                        message=rule.message, advice=rule.advice, detail=finding.detail,
+                        learn_url=services.learn_url(rule.learn_slug, rule.learn_anchor),
+                        # Clinicians have kept up with all but the last two weeks.
+                        acknowledged_at=timezone.now() if entry.date < today - timedelta(days=14) else None,
+                        acknowledged_by=doctors[0] if entry.date < today - timedelta(days=14) else None))
+            Alert.objects.bulk_create(alerts, batch_size=1000)
+    print(f"dataset: built in {time.monotonic() - started:.0f} s: {User.objects.count()} users, "
+          f"{DiaryEntry.objects.count()} entries, {Alert.objects.count()} alerts, "
+          f"{Alert.objects.open().count()} open")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_ACCESS_LOG": "",
+           "GUNICORN_LOG_LEVEL": "warning", "GUNICORN_MAX_REQUESTS": "0"}
+    process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "isodiary.wsgi"],
+                               cwd=ROOT, env=env)
+    for _ in range(150):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def login(base: str, username: str) -> tuple[str, str]:
+    """Sign in through the real login form; returns the Cookie header and a CSRF token."""
+    import httpx
+
+    with httpx.Client(base_url=base, timeout=30) as client:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/accounts/login/").text)[1]
+        response = client.post("/accounts/login/", data={"username": username, "password": PASSWORD,
+                                                        "csrfmiddlewaretoken": token})
+        assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get("/accounts/profile/").text
+                          if not username.startswith("dr") else client.get("/admin/").text)[1]
+        cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    return cookies, token
+
+
+def peak_worker_memory_mb(master: subprocess.Popen) -> float:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024)
+    return max(peaks)
+
+
+def run_wrk(url: str, seconds: int, cookie: str | None = None, script: str = "bench/report.lua",
+            env: dict | None = None) -> dict:
+    cmd = ["wrk", "-t2", "-c4", f"-d{seconds}s", "--timeout", "10s", "-s", script]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    if script.endswith("post.lua"):
+        cmd += ["-H", "Content-Type: application/x-www-form-urlencoded"]
+    out = subprocess.run(cmd + [url], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})},
+                         check=True).stdout
+    n, errors, duration, p50, p95, p99, status_errors = map(int, re.search(r"BENCH (.*)", out)[1].split())
+    return {"rps": n / (duration / 1e6), "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000,
+            "errors": errors, "requests": n}
+
+
+def queries_per_request(method: str, path: str, username: str | None, data: dict | None = None) -> int:
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+        client.get(path if method == "get" else "/")  # warm the session once
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(path, data) if data else getattr(client, method)(path)
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def entry_form(entry: DiaryEntry) -> dict:
+    return {"date": entry.date.isoformat(), "skin_dryness": entry.skin_dryness, "lip_dryness": entry.lip_dryness,
+            "eye_dryness": entry.eye_dryness, "mood": entry.mood, "sun_minutes": entry.sun_minutes,
+            "sunburn": entry.sunburn, "notes": ""}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=20)
+    args = parser.parse_args()
+    build_dataset()
+
+    patient = "p0042"
+    dates = [d.isoformat() for d in DiaryEntry.objects.filter(patient__user__username=patient)
+             .order_by("-date").values_list("date", flat=True)[:60]]
+    sample = DiaryEntry.objects.filter(patient__user__username=patient).latest("date")
+
+    # Queries per request, and the same pages for patients with 30 and 365 days of history.
+    queries = {}
+    for name, (method, path, user) in {
+        "/healthz": ("get", "/healthz", None), "dashboard": ("get", "/", patient),
+        "diary list": ("get", "/diary/", patient), "entry POST": ("post", f"/diary/{sample.date}/", patient),
+        "education page": ("get", "/learn/mood/", None), "admin patient list": ("get", "/admin/core/patient/", "dr00"),
+        "admin alert queue": ("get", "/admin/core/alert/", "dr00"),
+    }.items():
+        queries[name] = queries_per_request(method, path, user, entry_form(sample) if method == "post" else None)
+    history = {}
+    for user in ("hist30", "hist365"):
+        latest = DiaryEntry.objects.filter(patient__user__username=user).latest("date")
+        history[user] = [queries_per_request("get", "/", user), queries_per_request("get", "/diary/", user),
+                         queries_per_request("post", f"/diary/{latest.date}/", user, entry_form(latest))]
+
+    port = free_port()
+    server = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        patient_cookie, patient_token = login(base, patient)
+        doctor_cookie, _ = login(base, "dr00")
+        body = urlencode({**entry_form(sample), "csrfmiddlewaretoken": patient_token}).replace(
+            sample.date.isoformat(), "DATE")
+        pages = [
+            ("/healthz", base + "/healthz", None, "bench/report.lua", None),
+            ("dashboard", base + "/", patient_cookie, "bench/report.lua", None),
+            ("diary list", base + "/diary/", patient_cookie, "bench/report.lua", None),
+            ("entry POST", base, patient_cookie, "bench/post.lua", {"BENCH_DATES": ",".join(dates), "BENCH_BODY": body}),
+            ("education page", base + "/learn/mood/", None, "bench/report.lua", None),
+            ("admin patient list", base + "/admin/core/patient/", doctor_cookie, "bench/report.lua", None),
+            ("admin alert queue", base + "/admin/core/alert/", doctor_cookie, "bench/report.lua", None),
+        ]
+        results = {}
+        for name, url, cookie, script, env in pages:
+            run_wrk(url, 2, cookie, script, env)  # warm up: templates, caches, connections
+            results[name] = run_wrk(url, args.seconds, cookie, script, env)
+            results[name]["memory"] = peak_worker_memory_mb(server)
+            print(f"  measured {name}: {results[name]['rps']:.0f} req/s", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    ceiling = results["/healthz"]["rps"]
+    print(f"\nisodiary benchmark, {timezone.now():%Y-%m-%d %H:%M} UTC, database {connection.vendor}, "
+          f"gunicorn 2 sync workers, wrk -t2 -c4 -d{args.seconds}s on 127.0.0.1, {os.cpu_count()} cores\n")
+    header = "| page | req/s | p50 ms | p95 ms | p99 ms | errors | queries/req | peak worker MB | vs /healthz | target |"
+    print(header)
+    print("|" + "---|" * 10)
+    for name, r in results.items():
+        target = TARGETS.get(name)
+        ratio = r["rps"] / ceiling
+        verdict = "" if target is None else f"≥ {target:.0%} {'met' if ratio >= target else 'MISSED'}"
+        print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | "
+              f"{queries[name]} | {r['memory']:.0f} | {ratio:.1%} | {verdict} |")
+    same = history["hist30"] == history["hist365"]
+    print(f"\nqueries per request (dashboard, diary list, entry POST) with 30 days of history: {history['hist30']}, "
+          f"with 365 days: {history['hist365']} -> {'the same' if same else 'DIFFERENT'}")
+    (ROOT / "bench/out/results.json").write_text(json.dumps({"results": results, "queries": queries,
+                                                             "history": history}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""The isotretinoin course, in plain values: cumulative dose and the pregnancy-test calendar.
+
+No database here; views and services pass in what they read."""
+
+import calendar
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+PRESCRIPTION_WINDOW_DAYS = 7
+
+
+def add_months(day: date, months: int = 1) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- Cumulative dose ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoseSummary:
+    total_mg: int
+    days: int
+    weight_kg: Decimal | None
+    target_low: int
+    target_high: int
+    mg_per_kg: float | None
+    average_daily_mg_per_kg: float | None
+    projected_date: date | None
+    reached: bool
+
+    @property
+    def percent_of_target(self) -> int | None:
+        if self.mg_per_kg is None:
+            return None
+        return min(100, round(100 * self.mg_per_kg / self.target_low))
+
+
+def dose_summary(
+    doses: Iterable[int | None], *, course_start: date | None, today: date, weight_kg: Decimal | None,
+    target_low: int, target_high: int,
+) -> DoseSummary:
+    """Cumulative dose over the course so far. A day without a recorded dose counts as none taken."""
+    total = sum(d for d in doses if d)
+    days = max(0, (today - course_start).days + 1) if course_start else 0
+    mg_per_kg = total / float(weight_kg) if weight_kg else None
+    average = mg_per_kg / days if mg_per_kg is not None and days else None
+    projected, reached = None, False
+    if mg_per_kg is not None:
+        remaining_mg = target_low * float(weight_kg) - total
+        reached = remaining_mg <= 0
+        pace = total / days if days else 0
+        if not reached and pace > 0:
+            projected = today + timedelta(days=math.ceil(remaining_mg / pace))
+    return DoseSummary(total, days, weight_kg, target_low, target_high, mg_per_kg, average, projected, reached)
+
+
+# --- Pregnancy tests ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestDue:
+    due: date
+    reason: str
+
+    def missed(self, today: date) -> bool:
+        return self.due < today
+
+
+def next_pregnancy_test(
+    tests: Iterable[date], *, course_start: date | None, course_end: date | None, today: date
+) -> TestDue | None:
+    """The next pregnancy test the prevention programme asks for: two before the course, one a
+    month during it, one at its end and one a month after the last dose. None when all are done."""
+    tests = sorted(tests)
+    if course_start is None or today <= course_start:
+        before = [t for t in tests if course_start is None or t <= course_start]
+        if len(before) < 2:
+            return TestDue(course_start or today, "before you start (two negative tests are needed)")
+        if course_start is None:
+            return None
+    last = tests[-1] if tests else course_start
+    if course_end is None or last < course_end:
+        monthly = add_months(last, 1)
+        if course_end is not None and monthly >= course_end:
+            return TestDue(course_end, "at the end of the course")
+        return TestDue(monthly, "monthly test during the course")
+    one_month_after = add_months(course_end, 1)
+    if last < one_month_after:
+        return TestDue(one_month_after, "one month after your last dose")
+    return None
+
+
+def prescription_deadline(last_negative_test: date | None) -> date | None:
+    """A prescription must be collected within 7 days of the test."""
+    if last_negative_test is None:
+        return None
+    return last_negative_test + timedelta(days=PRESCRIPTION_WINDOW_DAYS)
+
+
+def contraception_until(course_end: date | None) -> date | None:
+    """Contraception continues until one month after the last dose."""
+    return add_months(course_end, 1) if course_end else None
