@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 240
@@ -44,6 +45,33 @@ class Chart:
     @property
     def logged(self) -> list[ChartRow]:
         return [row for row in self.rows if row.mood is not None]
+
+    @property
+    def table_rows(self) -> SafeString:
+        """The table body with the chart's numbers, built here rather than in a template loop:
+        the dashboard renders it on every visit. Only numbers and dates go in."""
+        if not self.logged:
+            return format_html('<tr><td colspan="6">{}</td></tr>', "No entries in this period.")
+        rows = "".join(
+            f'<tr><th scope="row">{r.date:%a} {r.date.day} {r.date:%b}</th><td>{int(r.skin_dryness)}</td>'
+            f"<td>{int(r.lip_dryness)}</td><td>{int(r.eye_dryness)}</td><td>{int(r.mood)}</td>"
+            f"<td>{int(r.sun_minutes)}</td></tr>"
+            for r in self.logged
+        )
+        return mark_safe(rows)  # noqa: S308  # nosec
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.day} {self.start:%b} to {self.end.day} {self.end:%b %Y}"
+
+    @property
+    def legend_items(self) -> SafeString:
+        return format_html_join(
+            "",
+            '<li class="list-inline-item"><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" '
+            'x2="26" y2="5" stroke="{}" stroke-width="3" stroke-dasharray="{}"/></svg> {}</li>',
+            ((colour, dash or "none", label) for label, colour, dash in self.legend),
+        )
 
 
 def build_chart(entries: Iterable, start: date, end: date) -> Chart:

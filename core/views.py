@@ -11,6 +11,10 @@ from django.db import IntegrityError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +26,8 @@ from .models import Alert, DiaryEntry, Patient, Symptom
 CHART_DAYS = 30
 RECENT_DAYS = 14
 WARNING_DAYS = 7
+FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "detail", "learn_url", "entry_date",
+                  "acknowledged_at"]
 
 
 # --- Access helpers: every patient-data lookup goes through these. ----------------------------
@@ -47,17 +53,55 @@ def current_findings(patient: Patient, today: date):
     return (
         Alert.objects.filter(patient=patient, entry_date__gt=today - timedelta(days=WARNING_DAYS))
         .unresolved()
-        .select_related("acknowledged_by")
-        .urgent_first()
+        .values_list(*FINDING_FIELDS, named=True)
     )
 
 
+class FindingGroup:
+    """The open findings of one rule, shown once: the newest, with the dates of the others.
+
+    Plain attributes, all formatted here: the dashboard renders these on every visit."""
+
+    CRISIS_RULES = {"self-harm", "phq9-item9"}
+
+    def __init__(self, alert):
+        self.rule_code = alert.rule_code
+        self.severity = alert.severity
+        self.level = alert.level
+        self.message = alert.message
+        self.advice = alert.advice
+        self.detail = alert.detail
+        self.learn_url = alert.learn_url
+        self.entry_date = alert.entry_date
+        self.date_label = f"{alert.entry_date.day} {alert.entry_date:%B %Y}"
+        self.crisis = alert.rule_code in self.CRISIS_RULES
+        self.earlier: list[str] = []
+        self.acknowledged_at = alert.acknowledged_at
+        seen = alert.acknowledged_at and timezone.localtime(alert.acknowledged_at)
+        self.seen_label = f"{seen.day} {seen:%B %Y}" if seen else ""
+
+    def add(self, alert) -> None:
+        self.earlier.append(f"{alert.entry_date.day} {alert.entry_date:%b}")
+        if alert.acknowledged_at is None:
+            self.acknowledged_at = None
+            self.seen_label = ""
+
+    @property
+    def earlier_label(self) -> str:
+        return ", ".join(self.earlier)
+
+
 def findings_context(alerts) -> dict:
-    """Urgent findings go in the banner at the top of the page, the others in the page body."""
-    alerts = list(alerts)
+    """One element per rule, urgent ones in the banner at the top of the page, the others in the body."""
+    groups: dict[str, FindingGroup] = {}
+    for alert in sorted(alerts, key=lambda a: (-a.level, -a.entry_date.toordinal(), a.pk)):
+        if alert.rule_code in groups:
+            groups[alert.rule_code].add(alert)
+        else:
+            groups[alert.rule_code] = FindingGroup(alert)
     return {
-        "urgent_findings": [a for a in alerts if a.severity == "urgent"],
-        "other_findings": [a for a in alerts if a.severity != "urgent"],
+        "urgent_findings": [g for g in groups.values() if g.severity == "urgent"],
+        "other_findings": [g for g in groups.values() if g.severity != "urgent"],
     }
 
 
@@ -72,9 +116,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     today = patient.today()
     start, end = today - timedelta(days=CHART_DAYS - 1), today
-    entries = list(DiaryEntry.objects.for_patient(patient).between(start, end).only(
-        "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes"
-    ))
+    entries = list(
+        DiaryEntry.objects.for_patient(patient)
+        .between(start, end)
+        .values_list("date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes", named=True)
+    )
     today_entry = next((e for e in entries if e.date == today), None)
     recent_from = today - timedelta(days=RECENT_DAYS - 1)
     context = {
@@ -94,7 +140,22 @@ def diary_list(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     entries = DiaryEntry.objects.for_patient(patient).order_by("-date")
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
-    return render(request, "core/diary_list.html", {"page": page, "patient": patient})
+    return render(request, "core/diary_list.html", {"page": page, "rows": diary_rows(page.object_list)})
+
+
+def diary_rows(entries) -> SafeString:
+    """The diary table's rows, built here rather than in a template loop (a hot page)."""
+    base = reverse("diary_list")
+    return format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}{}/">{} {} {} {}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{} min{}</td></tr>",
+        (
+            (base, e.date.isoformat(), f"{e.date:%a}", e.date.day, f"{e.date:%b}", e.date.year, e.skin_dryness,
+             e.lip_dryness, e.eye_dryness, e.mood, e.sun_minutes, ", sunscreen" if e.sunscreen else "")
+            for e in entries
+        ),
+    )
 
 
 def _save_entry_or_form_error(form: EntryForm) -> list[Alert] | None:
@@ -139,7 +200,7 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
         entry.refresh_from_db()
     else:
         form = EntryForm(patient=patient, instance=entry)
-    findings = entry.alerts.unresolved().select_related("acknowledged_by").urgent_first()
+    findings = entry.alerts.unresolved().values_list(*FINDING_FIELDS, named=True)
     context = {"form": form, "entry": entry, "creating": False, **findings_context(findings)}
     return render(request, "core/entry_form.html", context, status=_status(form))
 
@@ -219,7 +280,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         Patient.objects.create(user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry straight away.")
         return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form}, status=_status(form))

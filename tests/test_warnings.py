@@ -156,3 +156,12 @@ def test_saving_reads_a_bounded_window_however_long_the_diary(patient, monkeypat
     services.entry_save(entry=EntryFactory.build(patient=patient, date=TODAY, mood=5))
     assert len(seen) == 1 + 7  # the entry and the 7 days before (none exist in the 2 after)
     assert min(seen) == TODAY - timedelta(days=7)
+
+
+def test_the_dashboard_shows_one_element_per_rule_with_the_other_dates(patient_client, patient):
+    for back in (4, 2, 0):
+        save(patient, TODAY - timedelta(days=back), mood=3)
+    page = patient_client.get("/").content.decode()
+    assert warnings_on(page) == [("mood-low", "warning")]
+    assert "also on" in page
+    assert f"{(TODAY - timedelta(days=4)).day} " in page.split("also on", 1)[1][:40]
