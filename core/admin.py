@@ -18,11 +18,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import audit
-from .admin_filters import AlertStatusFilter, AssignedClinicianFilter, NoRecentEntryFilter, OpenUrgentFilter
+from . import audit, services
+from .admin_filters import (
+    AlertStatusFilter,
+    AssignedClinicianFilter,
+    NoRecentEntryFilter,
+    OpenUrgentFilter,
+    RuleFilter,
+    VisiblePatientFilter,
+)
 from .charts import build_chart
-from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride
-from .views import csv_response, write_entries_csv
+from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
+from .views import course_context, csv_response, write_entries_csv
 
 SEVERITY_LABEL = {3: "urgent", 2: "warning", 1: "info"}
 PATIENT_CHART_DAYS = 90
@@ -89,6 +96,7 @@ class PatientAdmin(ScopedAdmin):
     search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
     list_per_page = 50
+    show_full_result_count = False
     actions = ["export_entries_csv"]
     fields = ["user", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
               "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
@@ -178,6 +186,10 @@ class PatientAdmin(ScopedAdmin):
             "open_alerts": alerts.open().urgent_first()[:50],
             "acknowledged_alerts": alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[:20],
             "overrides": patient.rule_overrides.select_related("rule", "set_by"),
+            "mood_checks": patient.mood_checks.order_by("-date", "-created_at")[:26],
+            "pregnancy_tests": patient.pregnancy_tests.all()[:24] if patient.can_become_pregnant else None,
+            "test_due": services.next_pregnancy_test(patient, today),
+            **course_context(patient, today),
             "summary_url": reverse("admin:core_patient_summary", args=[patient.pk]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -222,7 +234,8 @@ class PatientAdmin(ScopedAdmin):
 class DiaryEntryAdmin(ScopedAdmin):
     list_display = ["patient", "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes",
                     "sunscreen", "sunburn"]
-    list_filter = [("patient", admin.RelatedOnlyFieldListFilter), "sunburn"]
+    list_filter = [VisiblePatientFilter, "sunburn"]
+    show_full_result_count = False
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
     list_select_related = ["patient__user"]
     ordering = ["-date"]
@@ -243,7 +256,9 @@ class DiaryEntryAdmin(ScopedAdmin):
 @admin.register(Alert)
 class AlertAdmin(ScopedAdmin):
     list_display = ["badge", "patient", "rule_code", "entry_date", "detail", "created_at", "status"]
-    list_filter = [AlertStatusFilter, "severity", "rule_code", ("patient", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [AlertStatusFilter, "severity", RuleFilter, VisiblePatientFilter]
+    show_full_result_count = False
+    list_per_page = 50
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
     list_select_related = ["patient__user", "acknowledged_by"]
     ordering = ["-level", "created_at"]
@@ -350,3 +365,33 @@ class RuleOverrideAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.set_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# --- Course records: read-only for everyone but superusers --------------------------------------
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(MoodCheck)
+class MoodCheckAdmin(ReadOnlyScopedAdmin):
+    list_display = ["patient", "date", "total", "band", "q9"]
+    list_filter = [VisiblePatientFilter, "band"]
+    list_select_related = ["patient__user"]
+    show_full_result_count = False
+
+
+@admin.register(PregnancyTest)
+class PregnancyTestAdmin(ReadOnlyScopedAdmin):
+    list_display = ["patient", "date", "result"]
+    list_filter = [VisiblePatientFilter, "result"]
+    list_select_related = ["patient__user"]
+    show_full_result_count = False

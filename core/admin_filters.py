@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from .admin_site import NO_ENTRY_DAYS, patients_without_recent_entry
-from .models import Alert, Patient
+from .models import Alert, Patient, Rule
 
 
 class OpenUrgentFilter(admin.SimpleListFilter):
@@ -94,3 +94,36 @@ class AlertStatusFilter(admin.SimpleListFilter):
 
 def recent_cutoff(days: int):
     return timezone.localdate() - timedelta(days=days - 1)
+
+
+class RuleFilter(admin.SimpleListFilter):
+    """Rule codes from the rule table: a short fixed list, where a DISTINCT over every alert the
+    clinician can see would grow with the record."""
+
+    title = "rule"
+    parameter_name = "rule_code"
+
+    def lookups(self, request, model_admin):
+        return [(code, code) for code in Rule.objects.order_by("code").values_list("code", flat=True)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule_code=self.value()) if self.value() else queryset
+
+
+class VisiblePatientFilter(admin.SimpleListFilter):
+    """Choices are the patients the user may see (at most a clinician's list), not a DISTINCT over
+    every related row."""
+
+    title = "patient"
+    parameter_name = "patient__id__exact"
+
+    def lookups(self, request, model_admin):
+        patients = Patient.objects.for_clinician(request.user).select_related("user")
+        return [(str(p.pk), p.name) for p in patients]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(patient_id=int(self.value()))

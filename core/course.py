@@ -106,3 +106,52 @@ def prescription_deadline(last_negative_test: date | None) -> date | None:
 def contraception_until(course_end: date | None) -> date | None:
     """Contraception continues until one month after the last dose."""
     return add_months(course_end, 1) if course_end else None
+
+
+# --- PHQ-2 / PHQ-9 ------------------------------------------------------------------------------
+
+PHQ_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+PHQ_ANSWERS = [(0, "Not at all"), (1, "Several days"), (2, "More than half the days"), (3, "Nearly every day")]
+# The standard PHQ-9 items (Kroenke, Spitzer & Williams 2001); items 1 and 2 are the PHQ-2.
+PHQ_ITEMS = [
+    "Little interest or pleasure in doing things",
+    "Feeling down, depressed, or hopeless",
+    "Trouble falling or staying asleep, or sleeping too much",
+    "Feeling tired or having little energy",
+    "Poor appetite or overeating",
+    "Feeling bad about yourself — or that you are a failure or have let yourself or your family down",
+    "Trouble concentrating on things, such as reading the newspaper or watching television",
+    "Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety "
+    "or restless that you have been moving around a lot more than usual",
+    "Thoughts that you would be better off dead or of hurting yourself in some way",
+]
+PHQ2_POSITIVE = 3
+PHQ9_BANDS = [(4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately severe"), (27, "severe")]
+
+
+def phq9_band(total: int) -> str:
+    return next(band for limit, band in PHQ9_BANDS if total <= limit)
+
+
+def phq_band(answers: list[int | None]) -> str:
+    """The severity band of a completed PHQ-9, or the PHQ-2 result when only items 1–2 were asked."""
+    if any(a is None for a in answers[2:]):
+        return "PHQ-2 positive" if answers[0] + answers[1] >= PHQ2_POSITIVE else "PHQ-2 negative"
+    return phq9_band(sum(answers))
+
+
+def phq_findings(answers: list[int | None], thresholds: dict[str, int | None]) -> list[tuple[str, str]]:
+    """Which PHQ rules fire: (rule code, detail). Only a completed PHQ-9 is scored against the
+    bands; item 9 counts whatever the total."""
+    if any(a is None for a in answers[2:]):
+        return []
+    total = sum(answers)
+    moderate, severe, item9 = (thresholds.get(code) for code in ("phq9-moderate", "phq9-severe", "phq9-item9"))
+    findings = []
+    if severe is not None and total >= severe:
+        findings.append(("phq9-severe", f"PHQ-9 total {total} ({phq9_band(total)})"))
+    elif moderate is not None and total >= moderate:
+        findings.append(("phq9-moderate", f"PHQ-9 total {total} ({phq9_band(total)})"))
+    if item9 is not None and answers[8] >= item9:
+        findings.append(("phq9-item9", f"PHQ-9 item 9 answered {answers[8]}"))
+    return findings

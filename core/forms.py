@@ -8,7 +8,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import DiaryEntry, Patient, Symptom
+from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
+from .models import DiaryEntry, Patient, PregnancyTest, Symptom
 from .widgets import ScaleWidget
 
 User = get_user_model()
@@ -56,6 +57,7 @@ class EntryForm(forms.ModelForm):
             "eye_dryness",
             "mood",
             "sun_minutes",
+            "dose_mg",
             "sunscreen",
             "sunburn",
             "symptoms",
@@ -68,6 +70,7 @@ class EntryForm(forms.ModelForm):
             "eye_dryness": ScaleWidget(*DRYNESS_ANCHORS),
             "mood": ScaleWidget(*MOOD_ANCHORS),
             "sun_minutes": forms.NumberInput(attrs={"min": 0, "max": 1440, "inputmode": "numeric"}),
+            "dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200, "inputmode": "numeric"}),
             "sunburn": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         }
@@ -76,6 +79,8 @@ class EntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.fields["sun_minutes"].initial = 0
+        if self.instance.pk is None and patient.daily_dose_mg is not None:
+            self.fields["dose_mg"].initial = patient.daily_dose_mg
         for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
             self.fields[name].error_messages["required"] = "Choose a number from 0 to 10."
             self.fields[name].help_text = ""  # the scale shows its anchors itself
@@ -106,7 +111,18 @@ class EntryForm(forms.ModelForm):
     def _post_clean(self):
         # The patient is not a form field; set it before the model's own validation runs.
         self.instance.patient = self.patient
-        super()._post_clean()
+        # The model's field validators check every range and clean_date the one-entry-a-day rule
+        # (with a message that links to the entry); the database enforces all of them again.
+        # Django's constraint validation would only repeat them, at one query per constraint.
+        self.instance.validate_constraints = _no_constraint_queries
+        try:
+            super()._post_clean()
+        finally:
+            del self.instance.validate_constraints
+
+
+def _no_constraint_queries(exclude=None) -> None:
+    return None
 
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
@@ -117,13 +133,75 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = ["display_name", "time_zone", "course_start", "daily_dose_mg", "weight_kg"]
+        fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
+                  "reminder_hour"]
         widgets = {
             "course_start": DateInput(),
+            "course_end": DateInput(),
+            "reminder_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "daily_dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200}),
             "weight_kg": forms.NumberInput(attrs={"min": 20, "max": 300, "step": "0.1"}),
         }
         help_texts = {
             "daily_dose_mg": "0 to 200 mg, as prescribed.",
             "weight_kg": "Optional, 20 to 300 kg. Used to work out your cumulative dose per kilogram.",
+        }
+
+
+class ScaledChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=PHQ_ANSWERS, coerce=int, widget=forms.RadioSelect, **kwargs)
+
+
+class MoodCheckForm(forms.Form):
+    """PHQ-2, then the remaining seven PHQ-9 items when the PHQ-2 total is 3 or more.
+    Field names q1 … q9 are a contract."""
+
+    def __init__(self, *args, full: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = full
+        for number, item in enumerate(PHQ_ITEMS, start=1):
+            if number <= 2 or full:
+                self.fields[f"q{number}"] = ScaledChoiceField(label=f"{number}. {item}")
+
+    @classmethod
+    def for_post(cls, data) -> "MoodCheckForm":
+        """All nine items when any of items 3–9 was sent, else the PHQ-2."""
+        return cls(data, full=any(f"q{n}" in data for n in range(3, 10)))
+
+    @property
+    def phq2_positive(self) -> bool:
+        return self.cleaned_data["q1"] + self.cleaned_data["q2"] >= PHQ2_POSITIVE
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"q{n}") for n in range(1, 10)]
+
+
+class PregnancyTestForm(forms.ModelForm):
+    class Meta:
+        model = PregnancyTest
+        fields = ["date", "result"]
+        widgets = {"date": DateInput(), "result": forms.RadioSelect}
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.instance.patient = patient
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.patient.today():
+            raise forms.ValidationError("The date can't be in the future.")
+        if PregnancyTest.objects.filter(patient=self.patient, date=day).exists():
+            raise forms.ValidationError("A test is already logged for that day.")
+        return day
+
+
+class ContraceptionForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["contraception_primary", "contraception_secondary"]
+        help_texts = {
+            "contraception_primary": "For example an IUD, an implant, the pill.",
+            "contraception_secondary": "A second, different method used at the same time, for example condoms.",
         }

@@ -357,8 +357,10 @@ class Alert(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["patient", "resolved_at"], name="alert_patient_resolved"),
-            models.Index(fields=["acknowledged_at", "resolved_at", "level"], name="alert_queue"),
+            # A patient's open alerts (admin patient list: highest open severity).
+            models.Index(fields=["patient", "acknowledged_at", "resolved_at", "level"], name="alert_patient_open"),
+            # A patient's recent alerts (dashboard: the last 7 days).
+            models.Index(fields=["patient", "entry_date"], name="alert_patient_date"),
         ]
 
     def __str__(self) -> str:
@@ -446,3 +448,6 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patient", "kind", "for_date"], name="one_reminder")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for {self.for_date.isoformat()}"

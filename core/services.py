@@ -6,8 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import rules
-from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride, Symptom
+from . import course, rules
+from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride, Symptom
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
@@ -82,11 +82,15 @@ def alerts_sync(entry: DiaryEntry) -> list[Alert]:
         alert = existing.get(finding.code)
         if alert is None:
             alert = Alert(patient=entry.patient, entry=entry, rule_code=finding.code, **values)
+            alert.save()
         else:
-            for name, value in values.items():
-                setattr(alert, name, value)
-            alert.resolved_at = None
-        alert.save()
+            changed = [name for name, value in values.items() if getattr(alert, name) != value]
+            if alert.resolved_at is not None:
+                changed.append("resolved_at")
+            for name in changed:
+                setattr(alert, name, values.get(name))
+            if changed:  # an unchanged finding costs no write (and no audit row)
+                alert.save(update_fields=changed)
         current.append(alert)
     held = {finding.code for finding in findings}
     for code, alert in existing.items():
@@ -108,3 +112,66 @@ def entry_delete(*, entry: DiaryEntry) -> None:
     with transaction.atomic():
         entry.alerts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         entry.delete()
+
+
+# --- Course: mood checks and pregnancy tests ----------------------------------------------------
+
+
+def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Alert:
+    """Raise (or keep) the alert of one course rule for one source, e.g. a mood check."""
+    alert, _ = Alert.objects.get_or_create(
+        patient=patient,
+        rule_code=rule.code,
+        source=source,
+        defaults={
+            "entry_date": on, "severity": rule.severity, "message": rule.message, "advice": rule.advice,
+            "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
+        },
+    )
+    return alert
+
+
+def mood_check_save(*, patient: Patient, answers: list[int | None], on) -> MoodCheck:
+    """Store a PHQ-2 or PHQ-9 with its total and band, and raise the PHQ alerts it calls for."""
+    settings, rules_by_code = rule_settings_for(patient)
+    thresholds = {code: s.threshold for code, s in settings.items() if s.enabled}
+    with transaction.atomic():
+        check = MoodCheck.objects.create(
+            patient=patient, date=on, total=sum(a for a in answers if a is not None), band=course.phq_band(answers),
+            **{f"q{i}": answer for i, answer in enumerate(answers, start=1)},
+        )
+        for code, detail in course.phq_findings(answers, thresholds):
+            _raise(patient, rules_by_code[code], source=f"mood-check:{check.pk}", on=on, detail=detail)
+    return check
+
+
+def pregnancy_test_save(*, test: PregnancyTest) -> None:
+    with transaction.atomic():
+        test.save()
+        if test.result == PregnancyTest.Result.POSITIVE:
+            rule = Rule.objects.get(code="pregnancy-positive")
+            _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date,
+                   detail=f"Positive test on {test.date.isoformat()}")
+        course_alerts_sync(test.patient, test.patient.today())
+
+
+def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
+    if not patient.can_become_pregnant:
+        return None
+    tests = patient.pregnancy_tests.values_list("date", flat=True)
+    return course.next_pregnancy_test(tests, course_start=patient.course_start, course_end=patient.course_end,
+                                      today=today)
+
+
+def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
+    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged."""
+    due = next_pregnancy_test(patient, today)
+    source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
+    stale = Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved()
+    if source:
+        stale = stale.exclude(source=source)
+        rule = Rule.objects.filter(code="pregnancy-test-due", enabled=True).first()
+        if rule is not None:
+            _raise(patient, rule, source=source, on=due.due, detail=f"Test due {due.due.isoformat()} ({due.reason})")
+    stale.update(resolved_at=timezone.now())
+    return due

@@ -187,6 +187,8 @@ CRISIS_CONTACTS = env_str(
     "If you are in danger or thinking of harming yourself, call your local emergency number now.",
 )
 CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
+# The public address, for links in e-mails sent outside a request (send_reminders).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Health data never goes to logs: only warnings and errors, with no request bodies.
 LOGGING = {

@@ -277,7 +277,8 @@ def test_the_clinicians_group_has_exactly_the_permissions_it_needs():
     from django.contrib.auth.models import Group
 
     perms = set(Group.objects.get(name="Clinicians").permissions.values_list("codename", flat=True))
-    assert perms == {"view_patient", "change_patient", "view_moodcheck", "view_pregnancytest", "view_diaryentry", "view_alert", "change_alert", "view_rule",
+    assert perms == {"view_patient", "change_patient", "view_moodcheck", "view_pregnancytest", "view_diaryentry",
+                     "view_alert", "change_alert", "view_rule",
                      "view_ruleoverride", "add_ruleoverride", "change_ruleoverride", "delete_ruleoverride"}
 
 

@@ -1,0 +1,143 @@
+"""Course arithmetic without the database: dose, PHQ scoring and the pregnancy-test calendar."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from core import course
+from core.course import add_months, dose_summary, next_pregnancy_test, phq9_band, phq_findings
+
+D = date
+
+
+@pytest.mark.parametrize(
+    "start, months, expected",
+    [(D(2026, 1, 31), 1, D(2026, 2, 28)), (D(2028, 1, 31), 1, D(2028, 2, 29)), (D(2026, 3, 31), 1, D(2026, 4, 30)),
+     (D(2026, 12, 15), 1, D(2027, 1, 15)), (D(2026, 11, 30), 3, D(2027, 2, 28)), (D(2026, 5, 1), 1, D(2026, 6, 1))],
+)
+def test_add_months_handles_month_ends_and_years(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+START, TENTH = D(2026, 1, 1), D(2026, 1, 10)
+
+
+def summary(doses, weight="60", start=START, today=TENTH):
+    return dose_summary(doses, course_start=start, today=today, weight_kg=Decimal(weight) if weight else None,
+                        target_low=120, target_high=150)
+
+
+def test_cumulative_dose_counts_missing_days_as_none_taken():
+    s = summary([40, None, 40, 0, 40])  # 10 course days, 3 doses logged
+    assert s.total_mg == 120 and s.days == 10
+    assert s.mg_per_kg == pytest.approx(2.0)
+    assert s.average_daily_mg_per_kg == pytest.approx(0.2)
+
+
+def test_a_mid_course_dose_change_adds_up_day_by_day():
+    s = summary([40] * 5 + [60] * 5)
+    assert s.total_mg == 500
+    assert s.mg_per_kg == pytest.approx(500 / 60)
+
+
+def test_projection_at_the_current_pace():
+    # 600 mg in 10 days = 60 mg a day; target 120 mg/kg × 60 kg = 7,200 mg: 6,600 to go = 110 days.
+    s = summary([60] * 10)
+    assert s.projected_date == D(2026, 1, 10) + timedelta(days=110) == D(2026, 4, 30)
+    assert s.percent_of_target == round(100 * 10 / 120)
+
+
+def test_projection_rounds_up_to_a_whole_day():
+    s = summary([70] * 10)  # 7,200 - 700 = 6,500 mg at 70 a day = 92.9 days -> 93
+    assert (s.projected_date - D(2026, 1, 10)).days == 93
+
+
+def test_reached_and_missing_weight():
+    assert summary([60] * 200, today=D(2026, 7, 19)).reached
+    s = summary([40, 40], weight=None)
+    assert s.mg_per_kg is None and s.projected_date is None and s.total_mg == 80
+
+
+def test_no_doses_means_no_projection():
+    s = summary([])
+    assert s.total_mg == 0 and s.projected_date is None and not s.reached
+
+
+@pytest.mark.parametrize(
+    "total, band",
+    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
+     (15, "moderately severe"), (19, "moderately severe"), (20, "severe"), (27, "severe")],
+)
+def test_phq9_band_boundaries(total, band):
+    assert phq9_band(total) == band
+
+
+THRESHOLDS = {"phq9-moderate": 10, "phq9-severe": 20, "phq9-item9": 1}
+
+
+def answers_for(total: int, item9: int = 0) -> list[int]:
+    rest = total - item9
+    answers = []
+    for _ in range(8):
+        answers.append(min(3, rest))
+        rest -= answers[-1]
+    return answers + [item9]
+
+
+@pytest.mark.parametrize(
+    "total, expected",
+    [(9, []), (10, ["phq9-moderate"]), (19, ["phq9-moderate"]), (20, ["phq9-severe"]), (24, ["phq9-severe"])],
+)
+def test_phq_findings_at_each_boundary(total, expected):
+    assert [code for code, _ in phq_findings(answers_for(total), THRESHOLDS)] == expected
+
+
+def test_item_9_alone_is_urgent_whatever_the_total():
+    answers = [0, 0, 0, 0, 0, 0, 0, 0, 1]
+    assert [code for code, _ in phq_findings(answers, THRESHOLDS)] == ["phq9-item9"]
+    assert [c for c, _ in phq_findings(answers_for(22, item9=3), THRESHOLDS)] == ["phq9-severe", "phq9-item9"]
+
+
+def test_a_phq2_only_screen_is_not_scored_as_phq9():
+    assert phq_findings([3, 3] + [None] * 7, THRESHOLDS) == []
+    assert course.phq_band([1, 1] + [None] * 7) == "PHQ-2 negative"
+    assert course.phq_band([2, 1] + [None] * 7) == "PHQ-2 positive"
+
+
+# --- Pregnancy-test calendar ------------------------------------------------------------------
+
+
+COURSE_START, COURSE_END, BEFORE = D(2026, 1, 31), D(2026, 6, 15), D(2026, 1, 20)
+
+
+def due(tests, start=COURSE_START, end=COURSE_END, today=BEFORE):
+    return next_pregnancy_test(tests, course_start=start, course_end=end, today=today)
+
+
+def test_two_tests_are_due_before_the_course():
+    assert due([]).due == D(2026, 1, 31)
+    assert "before you start" in due([D(2026, 1, 2)]).reason
+    assert due([D(2026, 1, 2), D(2026, 1, 29)]).due == D(2026, 2, 28)  # then monthly, across the month end
+
+
+def test_monthly_during_the_course_across_month_ends():
+    tests = [D(2026, 1, 2), D(2026, 1, 29), D(2026, 2, 28)]
+    result = due(tests, today=D(2026, 3, 10))
+    assert (result.due, result.reason) == (D(2026, 3, 28), "monthly test during the course")
+    assert not result.missed(D(2026, 3, 28)) and result.missed(D(2026, 3, 29))
+
+
+def test_a_test_at_the_end_and_one_month_after():
+    tests = [D(2026, 1, 2), D(2026, 1, 29), D(2026, 5, 20)]
+    at_end = due(tests, today=D(2026, 6, 1))
+    assert (at_end.due, at_end.reason) == (D(2026, 6, 15), "at the end of the course")
+    after = due(tests + [D(2026, 6, 15)], today=D(2026, 6, 16))
+    assert (after.due, after.reason) == (D(2026, 7, 15), "one month after your last dose")
+    assert due(tests + [D(2026, 6, 15), D(2026, 7, 15)], today=D(2026, 7, 16)) is None
+
+
+def test_prescription_window_and_contraception_end():
+    assert course.prescription_deadline(D(2026, 2, 25)) == D(2026, 3, 4)
+    assert course.contraception_until(D(2026, 1, 31)) == D(2026, 2, 28)
+    assert course.contraception_until(None) is None

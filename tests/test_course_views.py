@@ -1,0 +1,218 @@
+"""Course tracking through the pages: dose, weekly mood check, pregnancy prevention, reminders."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Reminder
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, entry_data
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+def warnings_on(page: str) -> list[tuple[str, str]]:
+    return re.findall(r'data-warning="([^"]+)" data-severity="([^"]+)"', page)
+
+
+# --- Dose ---------------------------------------------------------------------------------------
+
+
+def test_the_entry_form_prefills_the_dose_from_the_profile(patient_client, patient):
+    patient.daily_dose_mg = 40
+    patient.save()
+    assert 'name="dose_mg" value="40"' in patient_client.get("/diary/new/").content.decode()
+    patient_client.post("/diary/new/", entry_data(dose_mg="60"))
+    assert DiaryEntry.objects.get(patient=patient).dose_mg == 60
+
+
+@pytest.mark.parametrize("value, ok", [("0", True), ("200", True), ("201", False), ("-5", False), ("", True)])
+def test_dose_is_0_to_200_or_empty(patient_client, value, ok):
+    assert (patient_client.post("/diary/new/", entry_data(dose_mg=value)).status_code == 302) is ok
+
+
+def test_the_dashboard_shows_cumulative_dose_and_projection(patient_client, patient):
+    patient.course_start = TODAY - timedelta(days=9)
+    patient.weight_kg = Decimal("50")
+    patient.save()
+    for back, dose in ((9, 50), (8, 50), (5, 100)):  # gaps count as no dose; a mid-course change
+        EntryFactory(patient=patient, date=TODAY - timedelta(days=back), dose_mg=dose)
+    EntryFactory(patient=patient, date=TODAY - timedelta(days=20), dose_mg=200)  # before the course
+    page = patient_client.get("/").content.decode()
+    assert 'data-cumulative-mg="200"' in page
+    assert 'data-mg-per-kg="4.0"' in page
+    # 200 mg in 10 days = 20 mg a day; 120 mg/kg × 50 kg = 6,000 mg: 5,800 to go = 290 days.
+    assert f'data-projected="{(TODAY + timedelta(days=290)).isoformat()}"' in page
+    assert "<progress" in page
+
+
+def test_the_dashboard_asks_for_the_weight_when_missing(patient_client):
+    assert "Add your weight" in patient_client.get("/").content.decode()
+
+
+# --- Weekly mood check (PHQ-2 → PHQ-9) ----------------------------------------------------------
+
+
+def test_the_dashboard_asks_for_a_mood_check_once_a_week(patient_client, patient):
+    assert "data-mood-check-due" in patient_client.get("/").content.decode()
+    MoodCheck.objects.create(patient=patient, date=TODAY - timedelta(days=6), q1=0, q2=0, total=0,
+                             band="PHQ-2 negative")
+    assert "data-mood-check-due" not in patient_client.get("/").content.decode()
+    MoodCheck.objects.update(date=TODAY - timedelta(days=7))
+    assert "data-mood-check-due" in patient_client.get("/").content.decode()
+
+
+def test_a_negative_phq2_is_saved_without_more_questions(patient_client, patient):
+    page = patient_client.get("/mood-check/").content.decode()
+    assert 'name="q1"' in page and 'name="q2"' in page and 'name="q3"' not in page
+    assert "free to use" in page and "Kroenke" in page
+    assert patient_client.post("/mood-check/", {"q1": "1", "q2": "1"}).status_code == 302
+    check = MoodCheck.objects.get(patient=patient)
+    assert (check.total, check.band, check.q3) == (2, "PHQ-2 negative", None)
+
+
+def test_a_phq2_of_3_leads_straight_to_the_other_seven_items(patient_client, patient):
+    response = patient_client.post("/mood-check/", {"q1": "2", "q2": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert all(f'name="q{n}"' in page for n in range(1, 10))
+    assert not MoodCheck.objects.exists()
+    answers = {"q1": "2", "q2": "1", **{f"q{n}": "1" for n in range(3, 9)}, "q9": "0"}
+    assert patient_client.post("/mood-check/", answers).status_code == 302
+    check = MoodCheck.objects.get(patient=patient)
+    assert (check.total, check.band) == (9, "mild")
+    assert not Alert.objects.filter(patient=patient).exists()
+
+
+@pytest.mark.parametrize("total, code, severity", [(10, "phq9-moderate", "warning"), (19, "phq9-moderate", "warning"),
+                                                   (20, "phq9-severe", "urgent")])
+def test_phq9_totals_raise_warnings(patient_client, patient, total, code, severity):
+    answers = {f"q{n}": str(min(3, max(0, total - 3 * (n - 1)))) for n in range(1, 9)}
+    answers["q9"] = "0"
+    assert sum(map(int, answers.values())) == total
+    patient_client.post("/mood-check/", answers)
+    assert warnings_on(patient_client.get("/").content.decode()) == [(code, severity)]
+
+
+def test_item_9_alone_is_urgent_with_the_crisis_contacts(patient_client, patient, settings):
+    settings.CRISIS_CONTACTS = "Call 988 now"
+    answers = {**{f"q{n}": "0" for n in range(1, 9)}, "q9": "1"}
+    patient_client.post("/mood-check/", answers)
+    page = patient_client.get("/").content.decode()
+    assert warnings_on(page) == [("phq9-item9", "urgent")]
+    assert "Call 988 now" in page
+
+
+@pytest.mark.parametrize("bad", [{"q1": "4", "q2": "0"}, {"q1": "x", "q2": "0"}, {"q1": "1"},
+                                 {"q1": "0", "q2": "0", "q3": "9"}])
+def test_bad_mood_check_answers_are_a_400(patient_client, bad):
+    assert patient_client.post("/mood-check/", bad).status_code == 400
+    assert not MoodCheck.objects.exists()
+
+
+# --- Pregnancy prevention -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def pregnant_capable(patient):
+    patient.can_become_pregnant = True
+    patient.course_start = TODAY - timedelta(days=40)
+    patient.save()
+    return patient
+
+
+def test_patients_not_marked_see_no_forms(patient_client):
+    page = patient_client.get("/pregnancy/").content.decode()
+    assert "has not marked you" in page and 'name="result"' not in page
+
+
+def test_logging_tests_and_contraception(patient_client, pregnant_capable):
+    response = patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(), "result": "negative"})
+    assert response.status_code == 302
+    patient_client.post("/pregnancy/", {"contraception_primary": "IUD", "contraception_secondary": "condoms"})
+    pregnant_capable.refresh_from_db()
+    assert pregnant_capable.contraception_primary == "IUD"
+    page = patient_client.get("/pregnancy/").content.decode()
+    assert f'data-collect-by="{(TODAY + timedelta(days=7)).isoformat()}"' in page
+    assert "data-next-test=" in page
+    assert patient_client.post("/pregnancy/", {"log_test": "1", "date": (TODAY + timedelta(days=1)).isoformat(),
+                                               "result": "negative"}).status_code == 400
+    assert patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(),
+                                               "result": "maybe"}).status_code == 400
+
+
+def test_a_positive_test_is_urgent(patient_client, pregnant_capable):
+    patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(), "result": "positive"})
+    page = patient_client.get("/").content.decode()
+    assert ("pregnancy-positive", "urgent") in warnings_on(page)
+
+
+def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_client, pregnant_capable):
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=70), result="negative")
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    assert ("pregnancy-test-due", "warning") in warnings_on(patient_client.get("/").content.decode())
+    patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(), "result": "negative"})
+    assert ("pregnancy-test-due", "warning") not in warnings_on(patient_client.get("/").content.decode())
+    assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
+
+
+def test_course_records_are_private(patient_client, client):
+    other = PatientFactory(can_become_pregnant=True)
+    MoodCheck.objects.create(patient=other, date=TODAY, q1=3, q2=3, total=6, band="PHQ-2 positive")
+    PregnancyTest.objects.create(patient=other, date=TODAY, result="positive")
+    assert "PHQ-2 positive" not in patient_client.get("/").content.decode()
+    doctor = ClinicianFactory()
+    client.force_login(doctor)
+    assert "PHQ-2 positive" not in client.get("/admin/core/moodcheck/").content.decode()
+    assert client.get(f"/admin/core/moodcheck/{MoodCheck.objects.get().pk}/change/").status_code == 404
+    assert client.get(f"/admin/core/pregnancytest/{PregnancyTest.objects.get().pk}/change/").status_code == 404
+    other.clinicians.add(doctor)
+    assert "PHQ-2 positive" in client.get("/admin/core/moodcheck/").content.decode()
+    page = client.get(f"/admin/core/patient/{other.pk}/change/").content.decode()
+    assert "Mood checks (PHQ) over time" in page and "PHQ-2 positive" in page
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def at(hour_utc: int):
+    return mock.patch("django.utils.timezone.now", return_value=datetime.combine(TODAY, datetime.min.time(), UTC)
+                      + timedelta(hours=hour_utc))
+
+
+def test_daily_reminders_go_at_the_patients_hour_in_their_time_zone_once(patient):
+    patient.reminder_hour = 20
+    patient.time_zone = "Asia/Tokyo"  # UTC+9: 20:00 there is 11:00 UTC
+    patient.save()
+    with at(10):
+        call_command("send_reminders")
+    assert len(mail.outbox) == 0
+    with at(11):
+        call_command("send_reminders")
+        call_command("send_reminders")
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.filter(patient=patient, kind="daily").count() == 1
+
+
+def test_no_reminder_when_today_is_logged(patient):
+    patient.reminder_hour = 0
+    patient.save()
+    EntryFactory(patient=patient, date=TODAY)
+    with at(12):
+        call_command("send_reminders")
+    assert mail.outbox == []
+
+
+def test_pregnancy_test_reminders_are_sent_once_and_hold_no_health_data(pregnant_capable):
+    with at(12):
+        call_command("send_reminders")
+        call_command("send_reminders")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    for word in ("pregnan", "test", "isotretinoin", "mood", "dose"):
+        assert word not in (message.subject + message.body).lower()
