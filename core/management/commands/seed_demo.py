@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import services
-from core.models import CLINICIANS_GROUP, DiaryEntry, Patient
+from core.models import CLINICIANS_GROUP, DiaryEntry, Patient, PregnancyTest
 
 DAYS = 24
 
@@ -39,6 +39,7 @@ class Command(BaseCommand):
                 patient.save()
                 patient.clinicians.add(clinician)
                 self._entries(patient, pattern, random.Random(username))  # noqa: S311 - demo data
+                self._course(patient, today)
                 credentials.append(("patient", username, password, "/"))
         self.stdout.write(self.style.SUCCESS("Demo accounts (passwords are new on every run):"))
         for role, username, password, url in credentials:
@@ -52,6 +53,19 @@ class Command(BaseCommand):
         user.save()
         return user, password
 
+    def _course(self, patient: Patient, today) -> None:
+        """A mood check last week; for Sam, the pregnancy-prevention calendar."""
+        if not patient.mood_checks.exists():
+            services.mood_check_save(patient=patient, answers=[0, 1] + [None] * 7, on=today - timedelta(days=3))
+        if patient.user.username == "sam" and not patient.pregnancy_tests.exists():
+            patient.can_become_pregnant = True
+            patient.course_end = patient.course_start + timedelta(days=150)
+            patient.contraception_primary, patient.contraception_secondary = "Implant", "Condoms"
+            patient.save()
+            for back in (90, 62, 31):
+                test = PregnancyTest(patient=patient, date=today - timedelta(days=back), result="negative")
+                services.pregnancy_test_save(test=test)
+
     def _entries(self, patient: Patient, pattern, rng: random.Random) -> None:
         today = patient.today()
         for back in range(DAYS, 0, -1):  # leave today free, for the newcomer to write
@@ -59,7 +73,7 @@ class Command(BaseCommand):
             skipped = back > 7 and rng.random() < 0.12
             if skipped or DiaryEntry.objects.filter(patient=patient, date=day).exists():
                 continue
-            entry = DiaryEntry(patient=patient, date=day, **pattern(back, rng))
+            entry = DiaryEntry(patient=patient, date=day, dose_mg=patient.daily_dose_mg, **pattern(back, rng))
             services.entry_save(entry=entry)
 
 
