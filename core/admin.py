@@ -95,7 +95,7 @@ class PatientAdmin(ScopedAdmin):
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
     search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
-    list_per_page = 50
+    list_per_page = 25  # a page a busy clinician reads at a glance; sorted and filtered to the point
     show_full_result_count = False
     actions = ["export_entries_csv"]
     fields = ["user", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
@@ -256,9 +256,10 @@ class DiaryEntryAdmin(ScopedAdmin):
 @admin.register(Alert)
 class AlertAdmin(ScopedAdmin):
     list_display = ["badge", "patient", "rule_code", "entry_date", "detail", "created_at", "status"]
-    list_filter = [AlertStatusFilter, "severity", RuleFilter, VisiblePatientFilter]
+    # A patient is found with the search box: a filter listing every patient would be long.
+    list_filter = [AlertStatusFilter, "severity", RuleFilter]
     show_full_result_count = False
-    list_per_page = 50
+    list_per_page = 25  # worked from the top: urgent first, then oldest
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
     list_select_related = ["patient__user", "acknowledged_by"]
     ordering = ["-level", "created_at"]

@@ -20,6 +20,8 @@ class IsodiaryAdminSite(admin.AdminSite):
     site_header = "isodiary · clinician review"
     site_title = "isodiary admin"
     index_title = "Review"
+    # The sidebar rebuilds the whole app list on every page; the breadcrumbs and index do the job.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         patients = Patient.objects.for_clinician(request.user)

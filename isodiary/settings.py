@@ -89,7 +89,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web server has concurrent writers: WAL lets readers go on while one writes, IMMEDIATE
     # takes the write lock at BEGIN so writers queue (up to the timeout) instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (CONN_MAX_AGE above) so the PRAGMAs run once per worker, not per request.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
