@@ -173,7 +173,8 @@ def queries_per_request(method: str, path: str, username: str | None, data: dict
 def entry_form(entry: DiaryEntry) -> dict:
     return {"date": entry.date.isoformat(), "skin_dryness": entry.skin_dryness, "lip_dryness": entry.lip_dryness,
             "eye_dryness": entry.eye_dryness, "mood": entry.mood, "sun_minutes": entry.sun_minutes,
-            "sunburn": entry.sunburn, "notes": entry.notes, "dose_mg": entry.dose_mg if entry.dose_mg is not None else "",
+            "sunburn": entry.sunburn, "notes": entry.notes,
+            "dose_mg": entry.dose_mg if entry.dose_mg is not None else "",
             **({"sunscreen": "on"} if entry.sunscreen else {})}
 
 

@@ -110,11 +110,11 @@ def _svg(rows: list[ChartRow], sun_max: int) -> SafeString:
         ty = y(tick, 10)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#ddd"/>')
         parts.append(
-            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" fill="#555">{tick}</text>'
+            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="15" fill="#555">{tick}</text>'
         )
     parts.append(
-        f'<text x="{WIDTH - RIGHT + 4}" y="{TOP + 10}" font-size="11" fill="#8a5a00">{sun_max} min</text>'
-        f'<text x="{WIDTH - RIGHT + 4}" y="{TOP + plot_h}" font-size="11" fill="#8a5a00">0</text>'
+        f'<text x="{WIDTH - RIGHT + 4}" y="{TOP + 10}" font-size="15" fill="#8a5a00">{sun_max} min</text>'
+        f'<text x="{WIDTH - RIGHT + 4}" y="{TOP + plot_h}" font-size="15" fill="#8a5a00">0</text>'
     )
     bar_w = max(step * 0.6, 1)
     for i, row in enumerate(rows):
@@ -153,7 +153,7 @@ def _svg(rows: list[ChartRow], sun_max: int) -> SafeString:
             label = f"{rows[i].date.day} {rows[i].date:%b}"
             tx = LEFT if i == 0 else WIDTH - RIGHT
             parts.append(
-                f'<text x="{tx}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" fill="#555">{label}</text>'
+                f'<text x="{tx}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="15" fill="#555">{label}</text>'
             )
     # Safe: built from numbers and constants only, never from user text.
     return mark_safe(  # noqa: S308  # nosec

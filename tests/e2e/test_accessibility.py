@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC = ["/", "/accounts/signup/", "/accounts/login/", "/learn/", "/learn/mood/", "/learn/warning-signs/",
           "/learn/?q=sun"]
-SIGNED_IN = ["/", "/diary/", "/diary/new/", f"/diary/{date.today().isoformat()}/", "/accounts/profile/"]
+SIGNED_IN = ["/", "/diary/", "/diary/new/", f"/diary/{date.today().isoformat()}/", "/accounts/profile/", "/mood-check/",
+             "/pregnancy/"]
 
 
 def serious(page) -> list[str]:
@@ -30,7 +31,7 @@ def test_public_pages_have_no_serious_violations(server, screen, shoot):
 
 
 def test_patient_pages_have_no_serious_violations(server, screen, shoot):
-    patient = PatientFactory(user__username="axe")
+    patient = PatientFactory(user__username="axe", can_become_pregnant=True, course_start=date.today())
     EntryFactory(patient=patient, date=date.today(), lip_dryness=8, notes="fine")
     screen.goto(server.url + "/accounts/login/")
     screen.fill("#id_username", "axe")

@@ -113,3 +113,21 @@ def test_a_clinician_acknowledges_an_alert_from_the_queue(server, screen, shoot)
     shoot(page, "alert-acknowledged")
     alert = Alert.objects.get(rule_code="sunburn-blistering")
     assert alert.acknowledged_by == doctor and alert.acknowledged_at is not None
+
+
+def test_the_weekly_mood_check_continues_to_the_phq9(server, screen, shoot):
+    page = screen
+    PatientFactory(user__username="checker")
+    sign_in(page, server.url, "checker")
+    page.get_by_role("link", name="Answer two short questions").click()
+    page.locator("label[for=id_q1_2]").click()
+    page.locator("label[for=id_q2_1]").click()
+    shoot(page, "phq2")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("input[name=q9]")).to_have_count(4)
+    for n in range(3, 10):
+        page.locator(f"label[for=id_q{n}_0]").click()
+    shoot(page, "phq9")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text("minimal")
+    shoot(page, "dashboard-after-mood-check")
