@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import course, education, services
 from .charts import build_chart
 from .forms import ContraceptionForm, EntryForm, MoodCheckForm, PregnancyTestForm, ProfileForm, SignupForm
-from .models import Alert, DiaryEntry, Patient, Symptom
+from .models import Alert, DiaryEntry, Patient
 
 CHART_DAYS = 30
 RECENT_DAYS = 14
@@ -126,10 +126,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     today_entry = next((e for e in entries if e.date == today), None)
     recent_from = today - timedelta(days=RECENT_DAYS - 1)
-    test_due = services.course_alerts_sync(patient, today) if patient.can_become_pregnant else None
     context = {
         **course_context(patient, today),
-        "test_due": test_due,
+        **(pregnancy_context(patient, today) if patient.can_become_pregnant else {}),
         "patient": patient,
         "today": today,
         "today_entry": today_entry,
@@ -313,6 +312,16 @@ def course_context(patient: Patient, today: date) -> dict:
     }
 
 
+def pregnancy_context(patient: Patient, today: date) -> dict:
+    """The pregnancy-prevention calendar; raises or resolves the missed-test warning on the way."""
+    last_negative = patient.pregnancy_tests.filter(result="negative").values_list("date", flat=True).first()
+    return {
+        "test_due": services.course_alerts_sync(patient, today),
+        "collect_by": course.prescription_deadline(last_negative),
+        "contraception_until": course.contraception_until(patient.course_end),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mood_check(request: HttpRequest) -> HttpResponse:
@@ -357,17 +366,13 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your contraception is saved.")
             return redirect("pregnancy")
         status = 400
-    tests = list(patient.pregnancy_tests.all())
-    last_negative = next((t.date for t in tests if t.result == "negative"), None)
     context = {
         "patient": patient,
-        "tests": tests,
+        "tests": list(patient.pregnancy_tests.all()),
         "test_form": test_form,
         "contraception_form": contraception_form,
-        "test_due": services.course_alerts_sync(patient, today),
         "today": today,
-        "collect_by": course.prescription_deadline(last_negative),
-        "contraception_until": course.contraception_until(patient.course_end),
+        **pregnancy_context(patient, today),
     }
     return render(request, "core/pregnancy.html", context, status=status)
 
@@ -387,7 +392,18 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
     topic = education.get(slug)
     if topic is None:
         raise Http404("No such topic.")
-    return render(request, "core/learn_topic.html", {"topic": topic, "symptoms": Symptom})
+    # Signed-out visitors all get the same page, and the content changes only with a deploy:
+    # render it once per process. Anyone signed in, or with a message waiting, gets a fresh one.
+    anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
+    if anonymous and slug in _anonymous_pages:
+        return HttpResponse(_anonymous_pages[slug])
+    response = render(request, "core/learn_topic.html", {"topic": topic})
+    if anonymous:
+        _anonymous_pages[slug] = response.content
+    return response
+
+
+_anonymous_pages: dict[str, bytes] = {}
 
 
 # --- Health checks ----------------------------------------------------------------------------

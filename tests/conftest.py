@@ -1,5 +1,6 @@
 import pytest
 
+from core import views
 from tests.factories import ClinicianFactory, PatientFactory
 
 
@@ -29,3 +30,8 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    views._anonymous_pages.clear()

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from core.course import add_months
 from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Reminder
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, entry_data
 
@@ -216,3 +217,14 @@ def test_pregnancy_test_reminders_are_sent_once_and_hold_no_health_data(pregnant
     message = mail.outbox[0]
     for word in ("pregnan", "test", "isotretinoin", "mood", "dose"):
         assert word not in (message.subject + message.body).lower()
+
+
+def test_the_dashboard_shows_the_pregnancy_calendar(patient_client, pregnant_capable):
+    pregnant_capable.course_end = TODAY + timedelta(days=60)
+    pregnant_capable.save()
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=2), result="negative")
+    page = patient_client.get("/").content.decode()
+    assert f'data-collect-by="{(TODAY + timedelta(days=5)).isoformat()}"' in page
+    until = add_months(TODAY + timedelta(days=60), 1)
+    assert f'data-contraception-until="{until.isoformat()}"' in page
+    assert f'data-next-test="{add_months(TODAY - timedelta(days=2), 1).isoformat()}"' in page

@@ -169,3 +169,15 @@ def test_pages_link_a_print_stylesheet_that_exists(client):
     page = client.get("/learn/mood/").content.decode()
     assert re.search(r'<link rel="stylesheet" href="/static/css/print.css" media="print">', page)
     assert finders.find("css/print.css")
+
+
+@pytest.mark.django_db
+def test_signed_out_pages_are_rendered_once_and_never_served_to_a_signed_in_user(client, patient):
+    from core import views
+
+    first = client.get("/learn/mood/").content
+    assert "mood" in views._anonymous_pages
+    assert client.get("/learn/mood/").content == first
+    client.force_login(patient.user)
+    page = client.get("/learn/mood/").content.decode()
+    assert "Sign out" in page and "Sign out" not in first.decode()
