@@ -84,6 +84,7 @@ def test_a_form_error_is_shown_beside_its_field(server, screen, shoot):
     page.locator("label[for=id_skin_dryness_3]").click()
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.locator("#form-errors")).to_be_focused()  # announced, and where the keyboard is
     expect(page.locator("#id_mood_error")).to_contain_text("Choose a number from 0 to 10")
     expect(page.locator("#id_skin_dryness_3")).to_be_checked()  # what was typed is kept
     shoot(page, "entry-form-errors")
