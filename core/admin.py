@@ -93,6 +93,19 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
+class PatientRecordAdmin(ScopedAdmin):
+    """What the patient wrote (entries, mood checks, tests): read-only for everyone but superusers."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 # --- Patients -----------------------------------------------------------------------------------
 
 
@@ -240,7 +253,7 @@ class PatientAdmin(ScopedAdmin):
 
 
 @admin.register(DiaryEntry)
-class DiaryEntryAdmin(ScopedAdmin):
+class DiaryEntryAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes",
                     "sunscreen", "sunburn"]
     list_filter = [VisiblePatientFilter, "sunburn"]
@@ -248,15 +261,6 @@ class DiaryEntryAdmin(ScopedAdmin):
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
     list_select_related = ["patient__user"]
     ordering = ["-date"]
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 # --- Alerts: the review queue -------------------------------------------------------------------
@@ -377,22 +381,11 @@ class RuleOverrideAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-# --- Course records: read-only for everyone but superusers --------------------------------------
-
-
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+# --- Course records -----------------------------------------------------------------------------
 
 
 @admin.register(MoodCheck)
-class MoodCheckAdmin(ReadOnlyScopedAdmin):
+class MoodCheckAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "total", "band", "q9"]
     list_filter = [VisiblePatientFilter, "band"]
     list_select_related = ["patient__user"]
@@ -400,7 +393,7 @@ class MoodCheckAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(PregnancyTest)
-class PregnancyTestAdmin(ReadOnlyScopedAdmin):
+class PregnancyTestAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "result"]
     list_filter = [VisiblePatientFilter, "result"]
     list_select_related = ["patient__user"]
