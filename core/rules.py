@@ -49,6 +49,9 @@ class Finding:
     anchors: tuple[str, ...] = field(default=())
 
 
+# Rules whose finding on one day depends on the entries of other days.
+DEPENDS_ON_OTHER_DAYS = {"dryness-persistent", "mood-persistent-low", "mood-drop"}
+
 Check = Callable[[Day, Mapping[date, Day], RuleSetting], Finding | None]
 CHECKS: dict[str, Check] = {}
 

@@ -52,11 +52,14 @@ def _detail(finding: rules.Finding) -> str:
     return finding.detail[:1].upper() + finding.detail[1:]
 
 
-def alerts_sync(entry: DiaryEntry) -> list[Alert]:
+RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
+
+
+def alerts_sync(entry: DiaryEntry, rule_settings: RuleSettings | None = None) -> list[Alert]:
     """Evaluate the rules for one entry and make its alerts match: new findings raise an alert,
     findings that no longer hold are resolved, none is duplicated. An acknowledged alert keeps its
     acknowledgement, so a clinician is not asked about the same entry and rule twice."""
-    settings, defaults = rule_settings_for(entry.patient)
+    settings, defaults = rule_settings or rule_settings_for(entry.patient)
     before, after = rules.window(settings)
     history = [
         as_day(e)
@@ -100,18 +103,58 @@ def alerts_sync(entry: DiaryEntry) -> list[Alert]:
     return current
 
 
-def entry_save(*, entry: DiaryEntry) -> list[Alert]:
-    """Save a diary entry and bring its alerts up to date, in one transaction."""
+def resolve_stale_neighbours(
+    patient: Patient, days: list, rule_settings: RuleSettings | None = None
+) -> None:
+    """After an entry changed or went, resolve the open run and mood-drop findings of the entries
+    around it that no longer hold (a deleted day breaks a run). New findings are not raised on
+    other days: each entry's own save does that."""
+    settings, _ = rule_settings or rule_settings_for(patient)
+    before, after = rules.window(settings)
+    reach = max(after, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with this day
+    candidates = list(
+        Alert.objects.filter(
+            patient=patient, rule_code__in=rules.DEPENDS_ON_OTHER_DAYS, entry__isnull=False,
+            entry_date__gte=min(days) - timedelta(days=after), entry_date__lte=max(days) + timedelta(days=reach),
+        )
+        .exclude(entry_date__in=days)
+        .unresolved()
+    )
+    if not candidates:
+        return
+    first = min(a.entry_date for a in candidates) - timedelta(days=before)
+    last = max(a.entry_date for a in candidates) + timedelta(days=after)
+    by_date = {e.date: as_day(e) for e in DiaryEntry.objects.for_patient(patient).between(first, last)}
+    now = timezone.now()
+    for alert in candidates:
+        own = by_date.get(alert.entry_date)
+        held = own is not None and any(
+            f.code == alert.rule_code for f in rules.evaluate(own, by_date.values(), settings)
+        )
+        if not held:
+            alert.resolved_at = now
+            alert.save(update_fields=["resolved_at"])
+
+
+def entry_save(*, entry: DiaryEntry, previous_date=None) -> list[Alert]:
+    """Save a diary entry and bring its alerts, and those of the days around it (and around
+    `previous_date`, when an edit moved it), up to date, in one transaction."""
     with transaction.atomic():
         entry.save()
-        return alerts_sync(entry)
+        rule_settings = rule_settings_for(entry.patient)
+        current = alerts_sync(entry, rule_settings)
+        days = sorted({entry.date, previous_date or entry.date})
+        resolve_stale_neighbours(entry.patient, days, rule_settings)
+        return current
 
 
 def entry_delete(*, entry: DiaryEntry) -> None:
-    """Delete an entry. Its alerts stay on record for the clinician, resolved."""
+    """Delete an entry. Its alerts stay on record for the clinician, resolved, and so do the run
+    findings of the days around it that the entry was part of."""
     with transaction.atomic():
         entry.alerts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         entry.delete()
+        resolve_stale_neighbours(entry.patient, [entry.date])
 
 
 # --- Course: mood checks and pregnancy tests ----------------------------------------------------

@@ -163,10 +163,10 @@ def diary_rows(entries) -> SafeString:
     )
 
 
-def _save_entry_or_form_error(form: EntryForm) -> list[Alert] | None:
+def _save_entry_or_form_error(form: EntryForm, previous_date: date | None = None) -> list[Alert] | None:
     """Save; a concurrent save of the same day becomes the usual duplicate-date form error."""
     try:
-        return services.entry_save(entry=form.instance)
+        return services.entry_save(entry=form.instance, previous_date=previous_date)
     except IntegrityError:
         form.add_error("date", EntryForm.duplicate_message(form.cleaned_data["date"]))
         return None
@@ -199,7 +199,7 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
     entry = entry_for(patient, day)
     if request.method == "POST":
         form = EntryForm(request.POST, patient=patient, instance=entry)
-        if form.is_valid() and _save_entry_or_form_error(form) is not None:
+        if form.is_valid() and _save_entry_or_form_error(form, previous_date=day) is not None:
             messages.success(request, "Your changes are saved.")
             return redirect("entry_detail", day=form.instance.date)
         entry.refresh_from_db()

@@ -165,3 +165,39 @@ def test_the_dashboard_shows_one_element_per_rule_with_the_other_dates(patient_c
     assert warnings_on(page) == [("mood-low", "warning")]
     assert "also on" in page
     assert f"{(TODAY - timedelta(days=4)).day} " in page.split("also on", 1)[1][:40]
+
+
+def test_deleting_a_day_resolves_the_run_finding_of_the_day_after(patient_client, patient):
+    for back in (2, 1, 0):
+        save(patient, TODAY - timedelta(days=back), mood=2)
+    run_alert = Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY)
+    assert run_alert.resolved_at is None
+    patient_client.post(f"/diary/{TODAY - timedelta(days=1)}/delete/")
+    run_alert.refresh_from_db()
+    assert run_alert.resolved_at is not None  # days 1 and 3 are no longer consecutive
+    assert Alert.objects.get(rule_code="mood-low", entry_date=TODAY).resolved_at is None  # still true of today
+
+
+def test_editing_a_day_out_of_a_run_resolves_the_neighbours_run_finding(patient_client, patient):
+    for back in (2, 1, 0):
+        save(patient, TODAY - timedelta(days=back), mood=2)
+    middle = TODAY - timedelta(days=1)
+    patient_client.post(f"/diary/{middle}/", entry_data(date=middle.isoformat(), mood="8"))
+    assert Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY).resolved_at is not None
+
+
+def test_a_mood_drop_resolves_when_the_week_before_changes(patient):
+    for back in (3, 2, 1):
+        save(patient, TODAY - timedelta(days=back), mood=9)
+    save(patient, TODAY, mood=5)
+    drop = Alert.objects.get(rule_code="mood-drop", entry_date=TODAY)
+    save(patient, TODAY - timedelta(days=3), mood=5)  # the week's mean falls to 7.7: 2.7 above today
+    drop.refresh_from_db()
+    assert drop.resolved_at is not None
+
+
+def test_a_run_that_still_holds_is_left_alone(patient):
+    for back in (3, 2, 1, 0):
+        save(patient, TODAY - timedelta(days=back), mood=2)
+    save(patient, TODAY - timedelta(days=3), mood=9)  # days 2, 1, 0 are still a run
+    assert Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY).resolved_at is None
