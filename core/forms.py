@@ -89,7 +89,8 @@ class EntryForm(forms.ModelForm):
         day = self.cleaned_data["date"]
         if day > self.patient.today():
             raise forms.ValidationError("The date can't be in the future.")
-        duplicate = (
+        moved = self.instance.pk is None or day != self.initial.get("date")
+        duplicate = moved and (
             DiaryEntry.objects.for_patient(self.patient).filter(date=day).exclude(pk=self.instance.pk).exists()
         )
         if duplicate:
