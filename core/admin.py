@@ -29,8 +29,9 @@ from .admin_filters import (
     VisiblePatientFilter,
 )
 from .charts import build_chart
+from .course_views import course_context
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
-from .views import course_context, csv_response, write_entries_csv
+from .views import csv_response, write_entries_csv
 
 SEVERITY_LABEL = {3: "urgent", 2: "warning", 1: "info"}
 PATIENT_CHART_DAYS = 90

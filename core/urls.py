@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import views
+from . import course_views, views
 from .converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
@@ -13,8 +13,8 @@ urlpatterns = [
     path("diary/export.csv", views.diary_export, name="diary_export"),
     path("diary/<isodate:day>/", views.entry_detail, name="entry_detail"),
     path("diary/<isodate:day>/delete/", views.entry_delete, name="entry_delete"),
-    path("mood-check/", views.mood_check, name="mood_check"),
-    path("pregnancy/", views.pregnancy, name="pregnancy"),
+    path("mood-check/", course_views.mood_check, name="mood_check"),
+    path("pregnancy/", course_views.pregnancy, name="pregnancy"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
