@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +51,13 @@ def _detail(finding: rules.Finding) -> str:
     if finding.code == "red-flag":
         return "Reported: " + "; ".join(Symptom(code).label for code in finding.anchors)
     return finding.detail[:1].upper() + finding.detail[1:]
+
+
+def patient_write():
+    """The audit trail records what staff see and change in the admin. A patient's own diary
+    writes (and the alerts they raise) are the record itself, not copied into the trail: that
+    would double every save's writes."""
+    return disable_auditlog()
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
@@ -139,7 +147,7 @@ def resolve_stale_neighbours(
 def entry_save(*, entry: DiaryEntry, previous_date=None) -> list[Alert]:
     """Save a diary entry and bring its alerts, and those of the days around it (and around
     `previous_date`, when an edit moved it), up to date, in one transaction."""
-    with transaction.atomic():
+    with transaction.atomic(), patient_write():
         entry.save()
         rule_settings = rule_settings_for(entry.patient)
         current = alerts_sync(entry, rule_settings)
@@ -151,7 +159,7 @@ def entry_save(*, entry: DiaryEntry, previous_date=None) -> list[Alert]:
 def entry_delete(*, entry: DiaryEntry) -> None:
     """Delete an entry. Its alerts stay on record for the clinician, resolved, and so do the run
     findings of the days around it that the entry was part of."""
-    with transaction.atomic():
+    with transaction.atomic(), patient_write():
         entry.alerts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         entry.delete()
         resolve_stale_neighbours(entry.patient, [entry.date])
