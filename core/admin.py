@@ -204,6 +204,7 @@ class PatientAdmin(ScopedAdmin):
         alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
         extra_context = {
             **(extra_context or {}),
+            "title": f"Patient: {patient.name}",
             "chart": build_chart(entries, start, today),
             "recent_entries": sorted(entries, key=lambda e: e.date, reverse=True)[:14],
             "open_alerts": alerts.open().urgent_first()[:50],

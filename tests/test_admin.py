@@ -235,6 +235,7 @@ def test_the_patient_page_has_chart_entries_alerts_and_overrides(dr_a_client, wo
     alice = world["mine"][0]
     page = dr_a_client.get(f"/admin/core/patient/{alice.pk}/change/").content.decode()
     assert "<svg" in page and "Last 90 days" in page
+    assert "<h1>Patient: Alice</h1>" in page
     assert "note of alice" in page
     assert "mood-low" in page
     assert "Threshold overrides" in page and ">2<" in page
