@@ -15,6 +15,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements-dev.txt
+	@# A per-machine secret for local management commands (manage.py reads .env; it is git-ignored).
+	@[ -f .env ] || echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	touch $@
 
 ## 1. Set up and run the app on http://127.0.0.1:8000 (SQLite, demo accounts printed).

@@ -58,3 +58,19 @@ def test_a_bad_boolean_stops_start_up():
     result = _start(DEBUG="yes")
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+def test_manage_py_reads_the_local_env_file_but_the_real_environment_wins(tmp_path, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("manage", ROOT / "manage.py")
+    manage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(manage)
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local only\nISODIARY_A=from-file\nISODIARY_B=from-file\n")
+    monkeypatch.delenv("ISODIARY_A", raising=False)
+    monkeypatch.setenv("ISODIARY_B", "from-environment")
+    manage.load_local_env(env_file)
+    assert os.environ["ISODIARY_A"] == "from-file"
+    assert os.environ["ISODIARY_B"] == "from-environment"
+    monkeypatch.delenv("ISODIARY_A")
