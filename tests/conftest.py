@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from core import views
 from tests.factories import ClinicianFactory, PatientFactory
@@ -34,4 +35,7 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
+    # Each test's database starts again from the same ids and data versions: cached fragments of
+    # an earlier test would look current.
     views._anonymous_pages.clear()
+    cache.clear()
