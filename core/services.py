@@ -1,9 +1,11 @@
 """The writes that touch several rows: saving or deleting an entry together with its alerts."""
 
-from datetime import timedelta
+import dataclasses
+from datetime import date, timedelta
 
 from auditlog.context import disable_auditlog
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,22 +63,48 @@ def patient_write():
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
+DAY_FIELDS = [field.name for field in dataclasses.fields(rules.Day)]
 
 
-def alerts_sync(entry: DiaryEntry, rule_settings: RuleSettings | None = None) -> list[Alert]:
+@dataclasses.dataclass
+class Surroundings:
+    """What the rules need around the days an entry write touched, read in two queries: the
+    entries of the days around them, the entry's own alerts, and the open run and mood-drop
+    findings of the entries nearby, which the write may have undone."""
+
+    days: dict[date, rules.Day]
+    own_alerts: list[Alert]
+    neighbour_alerts: list[Alert]
+
+    @classmethod
+    def load(cls, patient: Patient, days: list[date], settings, entry: DiaryEntry | None = None) -> "Surroundings":
+        before, after = rules.window(settings)
+        reach = max(after, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
+        # Neighbours' findings that may depend on these days, and everything those findings look at.
+        first, last = min(days) - timedelta(days=after), max(days) + timedelta(days=reach)
+        rows = (
+            DiaryEntry.objects.for_patient(patient)
+            .between(first - timedelta(days=before), last + timedelta(days=after))
+            .values_list(*DAY_FIELDS, named=True)
+        )
+        nearby = Q(patient=patient, rule_code__in=rules.DEPENDS_ON_OTHER_DAYS, entry__isnull=False,
+                   entry_date__gte=first, entry_date__lte=last, resolved_at__isnull=True)
+        alerts = list(Alert.objects.filter(nearby | Q(entry=entry) if entry else nearby))
+        own_id = entry.pk if entry else None
+        return cls(
+            days={row.date: as_day(row) for row in rows},
+            own_alerts=[a for a in alerts if a.entry_id == own_id],
+            neighbour_alerts=[a for a in alerts if a.entry_id != own_id and a.entry_date not in days],
+        )
+
+
+def alerts_sync(entry: DiaryEntry, rule_settings: RuleSettings, around: Surroundings) -> list[Alert]:
     """Evaluate the rules for one entry and make its alerts match: new findings raise an alert,
     findings that no longer hold are resolved, none is duplicated. An acknowledged alert keeps its
     acknowledgement, so a clinician is not asked about the same entry and rule twice."""
-    settings, defaults = rule_settings or rule_settings_for(entry.patient)
-    before, after = rules.window(settings)
-    history = [
-        as_day(e)
-        for e in DiaryEntry.objects.for_patient(entry.patient)
-        .between(entry.date - timedelta(days=before), entry.date + timedelta(days=after))
-        .exclude(pk=entry.pk)
-    ]
-    findings = rules.evaluate(as_day(entry), history, settings)
-    existing = {alert.rule_code: alert for alert in entry.alerts.all()}
+    settings, defaults = rule_settings
+    findings = rules.evaluate(as_day(entry), around.days.values(), settings)
+    existing = {alert.rule_code: alert for alert in around.own_alerts}
     now = timezone.now()
     current = []
     for finding in findings:
@@ -111,33 +139,16 @@ def alerts_sync(entry: DiaryEntry, rule_settings: RuleSettings | None = None) ->
     return current
 
 
-def resolve_stale_neighbours(
-    patient: Patient, days: list, rule_settings: RuleSettings | None = None
-) -> None:
+def resolve_stale_neighbours(rule_settings: RuleSettings, around: Surroundings) -> None:
     """After an entry changed or went, resolve the open run and mood-drop findings of the entries
     around it that no longer hold (a deleted day breaks a run). New findings are not raised on
     other days: each entry's own save does that."""
-    settings, _ = rule_settings or rule_settings_for(patient)
-    before, after = rules.window(settings)
-    reach = max(after, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with this day
-    candidates = list(
-        Alert.objects.filter(
-            patient=patient, rule_code__in=rules.DEPENDS_ON_OTHER_DAYS, entry__isnull=False,
-            entry_date__gte=min(days) - timedelta(days=after), entry_date__lte=max(days) + timedelta(days=reach),
-        )
-        .exclude(entry_date__in=days)
-        .unresolved()
-    )
-    if not candidates:
-        return
-    first = min(a.entry_date for a in candidates) - timedelta(days=before)
-    last = max(a.entry_date for a in candidates) + timedelta(days=after)
-    by_date = {e.date: as_day(e) for e in DiaryEntry.objects.for_patient(patient).between(first, last)}
+    settings, _ = rule_settings
     now = timezone.now()
-    for alert in candidates:
-        own = by_date.get(alert.entry_date)
+    for alert in around.neighbour_alerts:
+        own = around.days.get(alert.entry_date)
         held = own is not None and any(
-            f.code == alert.rule_code for f in rules.evaluate(own, by_date.values(), settings)
+            f.code == alert.rule_code for f in rules.evaluate(own, around.days.values(), settings)
         )
         if not held:
             alert.resolved_at = now
@@ -147,22 +158,26 @@ def resolve_stale_neighbours(
 def entry_save(*, entry: DiaryEntry, previous_date=None) -> list[Alert]:
     """Save a diary entry and bring its alerts, and those of the days around it (and around
     `previous_date`, when an edit moved it), up to date, in one transaction."""
+    # Settings, not the patient's record: read before the transaction takes the write lock, so
+    # that concurrent writers (SQLite runs one at a time) wait as briefly as possible.
+    rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
         entry.save()
-        rule_settings = rule_settings_for(entry.patient)
-        current = alerts_sync(entry, rule_settings)
         days = sorted({entry.date, previous_date or entry.date})
-        resolve_stale_neighbours(entry.patient, days, rule_settings)
+        around = Surroundings.load(entry.patient, days, rule_settings[0], entry)
+        current = alerts_sync(entry, rule_settings, around)
+        resolve_stale_neighbours(rule_settings, around)
         return current
 
 
 def entry_delete(*, entry: DiaryEntry) -> None:
     """Delete an entry. Its alerts stay on record for the clinician, resolved, and so do the run
     findings of the days around it that the entry was part of."""
+    rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
         entry.alerts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         entry.delete()
-        resolve_stale_neighbours(entry.patient, [entry.date])
+        resolve_stale_neighbours(rule_settings, Surroundings.load(entry.patient, [entry.date], rule_settings[0]))
 
 
 # --- Course: mood checks and pregnancy tests ----------------------------------------------------

@@ -154,8 +154,11 @@ def test_saving_reads_a_bounded_window_however_long_the_diary(patient, monkeypat
     real = services.as_day
     monkeypatch.setattr(services, "as_day", lambda e: seen.append(e.date) or real(e))
     services.entry_save(entry=EntryFactory.build(patient=patient, date=TODAY, mood=5))
-    assert len(seen) == 1 + 7  # the entry and the 7 days before (none exist in the 2 after)
-    assert min(seen) == TODAY - timedelta(days=7)
+    # The days the entry's rules see (7 before, 2 after) and those its neighbours' run and
+    # mood-drop findings see (up to 9 either side): the 9 days before, the saved day read back,
+    # and the entry 5 days after; nothing of the other 190 days.
+    assert sorted(seen) == sorted([TODAY] + [TODAY - timedelta(days=back) for back in range(10)]
+                                  + [TODAY + timedelta(days=5)])
 
 
 def test_the_dashboard_shows_one_element_per_rule_with_the_other_dates(patient_client, patient):
