@@ -12,9 +12,9 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import audit, checks  # noqa: F401 - register the audit trail and the system checks
-        from .fragments import reinstall_after_migrate
+        from .versions import install_after_migrate
 
-        post_migrate.connect(reinstall_after_migrate, sender=self)
+        post_migrate.connect(install_after_migrate, sender=self)
 
 
 class IsodiaryAdminConfig(admin_apps.AdminConfig):

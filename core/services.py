@@ -4,17 +4,22 @@ import dataclasses
 from datetime import date, timedelta
 
 from auditlog.context import disable_auditlog
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from . import course, rules
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride, Symptom
+from .versions import patient_rules
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
-    """The rule settings in force for one patient: defaults with that patient's overrides applied."""
+    """The rule settings in force for one patient: defaults with that patient's overrides applied,
+    read once per change to either (Patient.rules_version)."""
+    return patient_rules(patient, lambda: _read_rule_settings(patient))
+
+
+def _read_rule_settings(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
     defaults = {rule.code: rule for rule in Rule.objects.all()}
     overrides = {o.rule.code: o for o in RuleOverride.objects.filter(patient=patient).select_related("rule")}
     settings = {}
@@ -63,7 +68,27 @@ def patient_write():
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
-DAY_FIELDS = [field.name for field in dataclasses.fields(rules.Day)]
+
+# Two plain statements, run by every entry write: building them with the ORM took several times
+# longer than running them.
+SURROUNDING_ALERTS_SQL = """
+    SELECT * FROM core_alert
+    WHERE entry_id = %s
+       OR (patient_id = %s AND entry_date >= %s AND entry_date <= %s AND resolved_at IS NULL
+           AND entry_id IS NOT NULL AND rule_code IN (%s, %s, %s))
+"""
+DEPENDS_ON_OTHER_DAYS = sorted(rules.DEPENDS_ON_OTHER_DAYS)  # one for each %s of the IN above
+SURROUNDING_DAYS_SQL = """
+    SELECT date, skin_dryness, lip_dryness, eye_dryness, mood, sun_minutes, sunscreen, sunburn, symptoms
+    FROM core_diaryentry WHERE patient_id = %s AND date >= %s AND date <= %s
+"""
+SYMPTOMS = DiaryEntry._meta.get_field("symptoms")
+
+
+def day_from_row(row) -> rules.Day:
+    """A rules.Day from a row of SURROUNDING_DAYS_SQL (its columns are Day's fields, in order)."""
+    *values, symptoms = row
+    return rules.Day(*values, symptoms=frozenset(SYMPTOMS.from_db_value(symptoms, None, connection) or ()))
 
 
 @dataclasses.dataclass
@@ -82,17 +107,16 @@ class Surroundings:
         reach = max(after, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
         # Neighbours' findings that may depend on these days, and everything those findings look at.
         first, last = min(days) - timedelta(days=after), max(days) + timedelta(days=reach)
-        rows = (
-            DiaryEntry.objects.for_patient(patient)
-            .between(first - timedelta(days=before), last + timedelta(days=after))
-            .values_list(*DAY_FIELDS, named=True)
-        )
-        nearby = Q(patient=patient, rule_code__in=rules.DEPENDS_ON_OTHER_DAYS, entry__isnull=False,
-                   entry_date__gte=first, entry_date__lte=last, resolved_at__isnull=True)
-        alerts = list(Alert.objects.filter(nearby | Q(entry=entry) if entry else nearby))
+        alerts = list(Alert.objects.raw(
+            SURROUNDING_ALERTS_SQL, [entry.pk if entry else None, patient.pk, first, last, *DEPENDS_ON_OTHER_DAYS]
+        ))
+        with connection.cursor() as cursor:
+            span = [first - timedelta(days=before), last + timedelta(days=after)]
+            cursor.execute(SURROUNDING_DAYS_SQL, [patient.pk, *span])
+            rows = cursor.fetchall()
         own_id = entry.pk if entry else None
         return cls(
-            days={row.date: as_day(row) for row in rows},
+            days={row[0]: day_from_row(row) for row in rows},
             own_alerts=[a for a in alerts if a.entry_id == own_id],
             neighbour_alerts=[a for a in alerts if a.entry_id != own_id and a.entry_date not in days],
         )

@@ -25,8 +25,8 @@ from .access import entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .forms import EntryForm, ProfileForm, SignupForm
-from .fragments import patient_fragment
 from .models import Alert, DiaryEntry, Patient
+from .versions import patient_fragment
 
 CHART_DAYS = 30
 RECENT_DAYS = 14

@@ -97,9 +97,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each worker process keeps its own cache of rendered per-patient fragments (core/fragments.py).
-# Their keys carry the patient's data version, read from the database on every request, so a
-# local cache is correct with any number of processes and servers; nothing else uses it.
+# Each worker process keeps its own cache of rendered per-patient pages and rule settings
+# (core/versions.py). Their keys carry the patient's versions, read from the database on every
+# request, so a local cache is correct with any number of processes and servers.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -150,9 +150,9 @@ def test_saving_reads_a_bounded_window_however_long_the_diary(patient, monkeypat
     for back in range(1, 200):
         EntryFactory(patient=patient, date=TODAY - timedelta(days=back), mood=5)
     EntryFactory(patient=patient, date=TODAY + timedelta(days=5), mood=5)  # outside the window, after
-    seen = []
-    real = services.as_day
-    monkeypatch.setattr(services, "as_day", lambda e: seen.append(e.date) or real(e))
+    seen = [TODAY]  # the entry itself
+    real = services.day_from_row
+    monkeypatch.setattr(services, "day_from_row", lambda row: seen.append(row[0]) or real(row))
     services.entry_save(entry=EntryFactory.build(patient=patient, date=TODAY, mood=5))
     # The days the entry's rules see (7 before, 2 after) and those its neighbours' run and
     # mood-drop findings see (up to 9 either side): the 9 days before, the saved day read back,
@@ -204,3 +204,12 @@ def test_a_run_that_still_holds_is_left_alone(patient):
         save(patient, TODAY - timedelta(days=back), mood=2)
     save(patient, TODAY - timedelta(days=3), mood=9)  # days 2, 1, 0 are still a run
     assert Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY).resolved_at is None
+
+
+def test_the_surroundings_read_back_each_day_as_the_rules_see_it(patient):
+    saved = save(patient, TODAY - timedelta(days=1), mood=2, sunscreen=True, symptoms=["headache_vision"])
+    save(patient, TODAY, mood=8)
+    settings, _ = services.rule_settings_for(patient)
+    around = services.Surroundings.load(patient, [TODAY], settings)
+    assert around.days[saved.date] == services.as_day(DiaryEntry.objects.get(pk=saved.pk))
+    assert around.days[saved.date].symptoms == frozenset({"headache_vision"})

@@ -1,7 +1,8 @@
-"""Patient.data_version (kept by database triggers) and the page fragments cached under it.
+"""The patient versions kept by database triggers, and what is cached under them.
 
-A cached dashboard or diary page must never outlive a change to what it shows, whichever way the
-change is made: the diary, the admin, a bulk update or a cascade."""
+A cached dashboard or diary page must never outlive a change to what it shows, nor cached rule
+settings a change to a rule or an override, whichever way the change is made: the diary, the
+admin, a bulk update or a cascade."""
 
 from datetime import date, timedelta
 
@@ -9,15 +10,15 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from core import fragments, services
-from core.models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest
-from tests.factories import ClinicianFactory, EntryFactory
+from core import services, versions
+from core.models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
+from tests.factories import ClinicianFactory, EntryFactory, entry_data
 
 pytestmark = pytest.mark.django_db
 
 
-def version(patient: Patient) -> int:
-    return Patient.objects.values_list("data_version", flat=True).get(pk=patient.pk)
+def version(patient: Patient, name: str = "data_version") -> int:
+    return Patient.objects.values_list(name, flat=True).get(pk=patient.pk)
 
 
 def test_every_write_to_a_patients_rows_raises_only_that_patients_version(patient, other_patient):
@@ -115,20 +116,58 @@ def test_the_diary_list_pages_any_page_parameter_like_the_paginator(patient_clie
     assert shown in response.content.decode()
 
 
+def test_rule_changes_raise_every_patients_rules_version_and_overrides_only_their_own(patient, other_patient):
+    rule = Rule.objects.get(code="mood-low")
+    before = version(patient, "rules_version"), version(other_patient, "rules_version")
+    override = RuleOverride.objects.create(patient=patient, rule=rule, threshold=5)
+    assert version(patient, "rules_version") > before[0]
+    assert version(other_patient, "rules_version") == before[1]
+
+    for change in (lambda: Rule.objects.filter(pk=rule.pk).update(threshold=4), lambda: override.delete()):
+        before = version(patient, "rules_version"), version(other_patient, "rules_version")
+        change()
+        assert version(patient, "rules_version") > before[0]
+        assert version(other_patient, "rules_version") >= before[1]
+    assert version(other_patient, "rules_version") > 0
+
+
+def test_saving_a_stale_patient_object_keeps_the_rules_version(patient):
+    stale = Patient.objects.get(pk=patient.pk)
+    RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="mood-low"), threshold=5)
+    current = version(patient, "rules_version")
+    stale.display_name = "Renamed"
+    stale.save()
+    assert version(patient, "rules_version") == current
+
+
+def test_a_new_override_and_a_rule_change_apply_to_the_next_entry(patient_client, patient):
+    def post_mood(mood: int, on: date) -> set[str]:
+        response = patient_client.post("/diary/new/", entry_data(date=on.isoformat(), mood=str(mood)))
+        assert response.status_code == 302
+        return set(Alert.objects.filter(patient=patient, entry_date=on).values_list("rule_code", flat=True))
+
+    today = patient.today()
+    assert "mood-low" not in post_mood(5, today - timedelta(days=3))  # default threshold 3: settings cached
+    RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="mood-low"), threshold=5)
+    assert "mood-low" in post_mood(5, today - timedelta(days=2))
+    Rule.objects.filter(code="mood-low").update(enabled=False)
+    assert "mood-low" not in post_mood(5, today - timedelta(days=1))
+
+
 def test_triggers_dropped_by_a_table_rebuild_come_back_after_migrate(patient):
-    fragments.drop_triggers(connection)
+    versions.drop_triggers(connection)
     before = version(patient)
     EntryFactory(patient=patient)
     assert version(patient) == before  # the gap this guards against
 
-    fragments.reinstall_after_migrate(sender=None, using="default")
+    versions.install_after_migrate(sender=None, using="default")
     EntryFactory(patient=patient, date=date.today() - timedelta(days=1))
     assert version(patient) > before
 
 
 def test_installing_twice_is_harmless(patient):
-    fragments.install_triggers(connection)
-    fragments.install_triggers(connection)
+    versions.install_triggers(connection)
+    versions.install_triggers(connection)
     before = version(patient)
     EntryFactory(patient=patient)
     assert version(patient) == before + 1
