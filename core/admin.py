@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views import main
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
@@ -45,6 +47,17 @@ def severity_badge(level: int | None):
     return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
 
 
+class ChangeList(main.ChangeList):
+    """Django's changelist, reversing the change-page URL once per page rather than once a row."""
+
+    def url_for_result(self, result):
+        if not hasattr(self, "_change_url"):
+            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+            self._change_url = reverse(name, args=["0"], current_app=self.model_admin.admin_site.name)
+        head, _, tail = self._change_url.rpartition("/0/")
+        return f"{head}/{quote(getattr(result, self.pk_attname))}/{tail}"
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Limits every queryset to the request user's patients and records what staff looked at."""
 
@@ -52,6 +65,9 @@ class ScopedAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeList
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -141,7 +141,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "isodiary <no-reply@localhost
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
-USE_I18N = True
+# English only: no translation machinery on every string. Dates and numbers still follow the
+# en-GB formats (LANGUAGE_CODE), which Django applies with or without it.
+USE_I18N = False
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------

@@ -34,6 +34,24 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_rules(request):
+    """The default rules and Clinicians group the data migrations made. A transactional test
+    (the browser tests) flushes them, and tests run in an order of pytest-django's choosing."""
+    names, marker = set(request.fixturenames), request.node.get_closest_marker("django_db")
+    if not names & {"db", "transactional_db", "live_server"} and marker is None:
+        return
+    transactional = names & {"transactional_db", "live_server"} or (marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from core.default_rules import install
+    from core.models import Rule
+
+    if not Rule.objects.exists():
+        install(apps)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache():
     # Each test's database starts again from the same ids and data versions: cached fragments of
     # an earlier test would look current.
