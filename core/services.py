@@ -107,14 +107,14 @@ class Surroundings:
         reach = max(after, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
         # Neighbours' findings that may depend on these days, and everything those findings look at.
         first, last = min(days) - timedelta(days=after), max(days) + timedelta(days=reach)
+        own_id = entry.pk if entry else None
         alerts = list(Alert.objects.raw(
-            SURROUNDING_ALERTS_SQL, [entry.pk if entry else None, patient.pk, first, last, *DEPENDS_ON_OTHER_DAYS]
+            SURROUNDING_ALERTS_SQL, [own_id, patient.pk, first, last, *DEPENDS_ON_OTHER_DAYS]
         ))
         with connection.cursor() as cursor:
             span = [first - timedelta(days=before), last + timedelta(days=after)]
             cursor.execute(SURROUNDING_DAYS_SQL, [patient.pk, *span])
             rows = cursor.fetchall()
-        own_id = entry.pk if entry else None
         return cls(
             days={row[0]: day_from_row(row) for row in rows},
             own_alerts=[a for a in alerts if a.entry_id == own_id],
