@@ -1,8 +1,10 @@
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from .models import Alert, DiaryEntry, Patient
 
@@ -22,6 +24,11 @@ class IsodiaryAdminSite(admin.AdminSite):
     index_title = "Review"
     # The sidebar rebuilds the whole app list on every page; the breadcrumbs and index do the job.
     enable_nav_sidebar = False
+
+    def get_app_list(self, request, app_label=None):
+        # Django builds the app list (four permission checks a model) for every admin page's
+        # context, for the sidebar that is off here: build it only where a page shows it.
+        return SimpleLazyObject(partial(super().get_app_list, request, app_label))
 
     def index(self, request, extra_context=None):
         patients = Patient.objects.for_clinician(request.user)
