@@ -30,6 +30,7 @@ from .admin_filters import (
     RuleFilter,
     VisiblePatientFilter,
 )
+from .admin_list import ActionForm
 from .charts import build_chart
 from .course_views import course_context
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
@@ -62,6 +63,7 @@ class ScopedAdmin(admin.ModelAdmin):
     """Limits every queryset to the request user's patients and records what staff looked at."""
 
     scope = "patient__clinicians"
+    action_form = ActionForm
 
     class Media:
         css = {"all": ["css/admin.css"]}

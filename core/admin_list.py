@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django import forms
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name, result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
@@ -26,6 +28,8 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+
+from .widgets import PlainHiddenInput, PlainSelect
 
 Cell = Callable[[models.Model], str]
 
@@ -161,3 +165,11 @@ def wrap(tag: str, classes: str, shown, url, obj) -> str:
         if href is not None:
             html = f'<a href="{escape(href)}">{html}</a>'
     return f'<{tag} class="{classes}">{html}</{tag}>'
+
+
+class ActionForm(helpers.ActionForm):
+    """The admin's action menu, with widgets that skip the form template engine."""
+
+    action = forms.ChoiceField(label="Action:", widget=PlainSelect)
+    select_across = forms.BooleanField(label="", required=False, initial=0,
+                                       widget=PlainHiddenInput({"class": "select-across"}))

@@ -3,12 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
+from django import forms
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import results
 from django.utils import timezone
 
 from core import services
 from core.admin_list import result_table
 from core.models import Alert, MoodCheck, PregnancyTest, Rule, RuleOverride
+from core.widgets import PlainHiddenInput, PlainSelect
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +100,32 @@ def test_a_clinician_never_sees_another_clinicians_patient_in_the_table(client, 
         response = client.get(url)
         assert "Olga" not in response.content.decode(), url
         assert all(row.count("olga") == 0 for row in result_table(response.context["cl"])["rows"]), url
+
+
+@pytest.mark.parametrize("choices,value,attrs", [
+    ([("", "---------"), ("acknowledge", "Acknowledge")], None, {"required": True}),
+    ([("a", "A & <b>"), ("b", "B")], "b", {"class": 'x"y', "disabled": False, "data-n": 3}),
+    ([("Group", [("1", "one"), ("2", "two")]), ("3", "three")], "2", {}),
+])
+def test_the_plain_select_writes_what_djangos_select_does(choices, value, attrs):
+    assert PlainSelect(choices=choices).render("action", value, attrs) == \
+        forms.Select(choices=choices).render("action", value, attrs)
+
+
+@pytest.mark.parametrize("value", [0, None, "a<b", True])
+def test_the_plain_hidden_input_writes_what_djangos_does(value):
+    attrs = {"class": "select-across"}
+    assert PlainHiddenInput(attrs).render("select_across", value) == forms.HiddenInput(attrs).render(
+        "select_across", value)
+
+
+def test_the_action_menu_is_djangos(client, record):
+    client.force_login(record)
+    response = client.get("/admin/core/alert/")
+    ours = response.context["action_form"]
+    theirs = helpers.ActionForm(auto_id=None)
+    theirs.fields["action"].choices = ours.fields["action"].choices
+    assert [str(f) for f in ours] == [str(f) for f in theirs]
+    assert [f.label for f in ours] == [f.label for f in theirs]
+    assert str(ours["action"]) in response.content.decode()
+    assert "Acknowledge" in str(ours["action"])
