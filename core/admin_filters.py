@@ -45,9 +45,13 @@ class AssignedClinicianFilter(admin.SimpleListFilter):
     parameter_name = "clinician"
 
     def lookups(self, request, model_admin):
-        visible = Patient.objects.for_clinician(request.user)
-        clinicians = get_user_model().objects.filter(assigned_patients__in=visible).distinct().order_by("username")
-        return [(str(u.pk), u.get_full_name() or u.username) for u in clinicians]
+        users = get_user_model().objects
+        if request.user.is_superuser:
+            clinicians = users.filter(assigned_patients__isnull=False)
+        else:  # colleagues on the user's own patients, the user included
+            clinicians = users.filter(assigned_patients__clinicians=request.user)
+        rows = clinicians.values_list("pk", "first_name", "last_name", "username").distinct().order_by("username")
+        return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -104,6 +104,18 @@ def test_filter_choices_name_only_the_clinicians_patients_and_colleagues(dr_a_cl
     assert f"clinician={world['dr_b'].pk}" not in page
 
 
+def test_the_clinician_filter_names_colleagues_on_shared_patients(client, world):
+    colleague = ClinicianFactory(username="dr_c", first_name="Casey", last_name="Jones")
+    world["mine"][0].clinicians.add(colleague)
+    ClinicianFactory(username="dr_idle")  # staff with no patients
+    client.force_login(world["dr_a"])
+    choices = client.get("/admin/core/patient/").context["cl"].filter_specs[2].lookup_choices
+    assert choices == [(str(world["dr_a"].pk), "dr_a"), (str(colleague.pk), "Casey Jones")]
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x"))
+    choices = client.get("/admin/core/patient/").context["cl"].filter_specs[2].lookup_choices
+    assert [label for _, label in choices] == ["dr_a", "dr_b", "Casey Jones"]
+
+
 def test_filtering_by_another_patient_by_hand_shows_nothing(dr_a_client, world):
     bob = world["theirs"][0]
     for url in (f"/admin/core/diaryentry/?patient__id__exact={bob.pk}",
