@@ -10,6 +10,7 @@ keeps Django's own renderer (templates/admin/core/change_list.html)."""
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from django import forms
@@ -110,14 +111,16 @@ def column(cl, index: int, name, tag: str, url) -> Cell:
     if callable(name) or (hasattr(model_admin, name) and name != "__str__"):
         attr = name if callable(name) else getattr(model_admin, name)
         empty = getattr(attr, "empty_value_display", model_admin.get_empty_value_display())
-        boolean = getattr(attr, "boolean", False)
+        show = dates_once(partial(display_for_value, empty_value_display=empty,
+                                  boolean=getattr(attr, "boolean", False)))
 
         def cell(obj):
             try:
-                value = attr(obj)
+                value = blank_as_empty(attr(obj))
             except ObjectDoesNotExist:
                 return wrap(tag, classes, empty, url, obj)
-            return value_cell(tag, classes, value, empty, boolean, url, obj)
+            nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
+            return wrap(tag, classes + nowrap, show(value), url, obj)
 
         return cell
 
@@ -130,7 +133,9 @@ def column(cl, index: int, name, tag: str, url) -> Cell:
         boolean = getattr(attr, "boolean", False)
         if isinstance(attr, property) and hasattr(attr, "fget"):
             boolean = getattr(attr.fget, "boolean", False)
-        return value_cell(tag, classes, value, empty, boolean, url, obj)
+        value = blank_as_empty(value)
+        nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
+        return wrap(tag, classes + nowrap, display_for_value(value, empty, boolean), url, obj)
 
     return cell
 
@@ -145,13 +150,21 @@ def field_display(field, empty: str, avoid_link: bool) -> Callable:
         choices = None
     if choices is not None:
         return lambda value: choices.get(blank_as_empty(value), empty)
-    return lambda value: display_for_field(blank_as_empty(value), field, empty, avoid_link=avoid_link)
+    return dates_once(lambda value: display_for_field(blank_as_empty(value), field, empty, avoid_link=avoid_link))
 
 
-def value_cell(tag, classes, value, empty, boolean, url, obj) -> str:
-    if isinstance(value, (datetime.date, datetime.time)):
-        classes += " nowrap"
-    return wrap(tag, classes, display_for_value(blank_as_empty(value), empty, boolean), url, obj)
+def dates_once(show: Callable) -> Callable:
+    """Dates repeat down a list (most patients wrote yesterday): format each once a page."""
+    shown = {}
+
+    def cached(value):
+        if not isinstance(value, (datetime.date, datetime.time)):
+            return show(value)
+        if value not in shown:
+            shown[value] = show(value)
+        return shown[value]
+
+    return cached
 
 
 def blank_as_empty(value):
