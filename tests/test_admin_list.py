@@ -6,6 +6,8 @@ import pytest
 from django import forms
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import results
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import services
@@ -129,3 +131,23 @@ def test_the_action_menu_is_djangos(client, record):
     assert [f.label for f in ours] == [f.label for f in theirs]
     assert str(ours["action"]) in response.content.decode()
     assert "Acknowledge" in str(ours["action"])
+
+
+@pytest.mark.parametrize("url", ["/admin/core/alert/?acknowledged=all", "/admin/core/patient/"])
+def test_a_list_costs_the_same_queries_however_many_rows_it_shows(client, record, url):
+    """Patient and alert lists load only the fields they show (list_only): a column that read a
+    field left out would cost a query a row."""
+    client.force_login(record)
+    client.get(url)  # the first page of a session also renews it and looks up content types
+    with CaptureQueriesContext(connection) as few:
+        rows_before = len(client.get(url).context["cl"].result_list)
+    for n in range(3):
+        patient = PatientFactory(user__username=f"extra{n}", user__first_name="Ex", display_name="")
+        patient.clinicians.add(record)
+        services.entry_save(entry=EntryFactory.build(patient=patient, mood=1, sunburn="blistering"))
+        Alert.objects.filter(patient=patient).update(acknowledged_at=timezone.now(), acknowledged_by=record)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) > rows_before
+    assert "Ex" in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
