@@ -49,11 +49,12 @@ OPEN_LEVEL_SQL = (f"SELECT MAX(a.level) FROM {ALERT} a WHERE a.patient_id = {PAT
                   "AND a.resolved_at IS NULL AND a.acknowledged_at IS NULL")
 
 
+BADGES = {level: format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
+          for level, label in [*SEVERITY_LABEL.items(), (0, "none")]}
+
+
 def severity_badge(level: int | None):
-    if not level:
-        return format_html('<span class="iso-badge iso-none">{}</span>', "none")
-    label = SEVERITY_LABEL[level]
-    return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
+    return BADGES[level or 0]
 
 
 class ChangeList(main.ChangeList):
