@@ -95,16 +95,15 @@ def column(cl, index: int, name, tag: str, url) -> Cell:
         field = None
     if field is not None:
         show = field_display(field, model_admin.get_empty_value_display(), avoid_link=url is not None)
-        if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
-            classes += " nowrap"
+        nowrap = " nowrap" if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)) else ""
         attname = field.name if isinstance(field.remote_field, models.ManyToOneRel) else name
 
         def cell(obj):
             try:
                 shown = show(getattr(obj, attname))
             except ObjectDoesNotExist:
-                shown = model_admin.get_empty_value_display()
-            return wrap(tag, classes, shown, url, obj)
+                return wrap(tag, classes, model_admin.get_empty_value_display(), url, obj)
+            return wrap(tag, classes + nowrap, shown, url, obj)
 
         return cell
     if name == "action_checkbox":
