@@ -11,9 +11,11 @@ keeps Django's own renderer (templates/admin/core/change_list.html)."""
 import datetime
 from collections.abc import Callable
 from functools import partial
+from html import escape as html_escape
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name, result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -28,7 +30,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils import dateformat, formats, timezone
-from django.utils.html import conditional_escape, escape
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
 from .widgets import PlainHiddenInput, PlainSelect
@@ -151,8 +153,14 @@ def field_display(field, empty: str, avoid_link: bool) -> Callable:
     if choices is not None:
         return lambda value: choices.get(blank_as_empty(value), empty)
     if isinstance(field, models.DateTimeField):
-        show = date_formatter("DATETIME_FORMAT")
-        return dates_once(lambda value: empty if value is None else show(timezone.template_localtime(value)))
+        show, zone = date_formatter("DATETIME_FORMAT"), timezone.get_current_timezone()
+
+        def local(value):  # timezone.template_localtime, with the page's time zone looked up once
+            if settings.USE_TZ and timezone.is_aware(value) and getattr(value, "convert_to_local_time", True):
+                return value.astimezone(zone)
+            return value
+
+        return dates_once(lambda value: empty if value is None else show(local(value)))
     if isinstance(field, models.DateField):
         show_date = date_formatter("DATE_FORMAT")
         return dates_once(lambda value: empty if value is None else show_date(value))
@@ -192,11 +200,14 @@ def blank_as_empty(value):
 
 
 def wrap(tag: str, classes: str, shown, url, obj) -> str:
-    html = conditional_escape(shown)
+    # conditional_escape, without the decorator that checks every argument for lazy text
+    if isinstance(shown, Promise):
+        shown = str(shown)
+    html = shown.__html__() if hasattr(shown, "__html__") else html_escape(str(shown))
     if url is not None:
         href = url(obj)
         if href is not None:
-            html = f'<a href="{escape(href)}">{html}</a>'
+            html = f'<a href="{html_escape(href)}">{html}</a>'
     return f'<{tag} class="{classes}">{html}</{tag}>'
 
 
