@@ -12,7 +12,8 @@ class ModelBackendWithPatient(ModelBackend):
     (every admin page asks)."""
 
     def get_user(self, user_id):
-        user = UserModel._default_manager.select_related("patient").filter(pk=user_id).first()
+        # [:1] rather than first(): the key is unique, so no ORDER BY to build on every request
+        user = next(iter(UserModel._default_manager.select_related("patient").filter(pk=user_id)[:1]), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

@@ -122,6 +122,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "dashboard"
 
+# Database sessions, read with one plain statement a request (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 # Patients stay signed in on their own phone for two weeks; staff sessions end after 30 minutes
 # without activity (core.middleware.SessionLengthMiddleware).
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
