@@ -46,7 +46,7 @@ test-postgres: venv
 ## 2. Install everything the tests need and run the whole suite, on SQLite and then on PostgreSQL.
 test: system-deps venv lint test-sqlite test-postgres
 
-## Load benchmark (not run by CI): see bench/README.md.
+## Load benchmark (not run by CI): see bench/RESULTS.md.
 bench: venv
 	bash bench/run.sh
 
