@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.admin import helpers
-from django.contrib.admin.templatetags.admin_list import _coerce_field_name, result_headers
+from django.contrib.admin.templatetags.admin_list import _coerce_field_name, admin_list_filter, result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (
     FieldIsAForeignKeyColumnName,
@@ -30,6 +30,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils import dateformat, formats, timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
@@ -199,16 +200,41 @@ def blank_as_empty(value):
     return "" if isinstance(value, str) and value.strip() == "" else value
 
 
-def wrap(tag: str, classes: str, shown, url, obj) -> str:
-    # conditional_escape, without the decorator that checks every argument for lazy text
+def cell_html(shown) -> str:
+    """conditional_escape, without the decorator that checks every argument for lazy text."""
     if isinstance(shown, Promise):
         shown = str(shown)
-    html = shown.__html__() if hasattr(shown, "__html__") else html_escape(str(shown))
+    return shown.__html__() if hasattr(shown, "__html__") else html_escape(str(shown))
+
+
+def wrap(tag: str, classes: str, shown, url, obj) -> str:
+    html = cell_html(shown)
     if url is not None:
         href = url(obj)
         if href is not None:
             html = f'<a href="{html_escape(href)}">{html}</a>'
     return f'<{tag} class="{classes}">{html}</{tag}>'
+
+
+SELECTED = ' class="selected"'
+
+
+def list_filter(cl, spec) -> str:
+    """One filter of the sidebar: admin/filter.html written out in Python, the same markup to the
+    character (one template render per filter and per choice was about 0.3 ms a page). A filter
+    with a template of its own goes through Django's tag."""
+    if spec.template != "admin/filter.html":
+        return admin_list_filter(cl, spec)
+    choices = "".join(
+        f"\n    <li{SELECTED if choice['selected'] else ''}>\n"
+        f'    <a href="{html_escape(iri_to_uri(choice["query_string"]))}">{cell_html(choice["display"])}</a></li>\n  '
+        for choice in spec.choices(cl)
+    )
+    title = cell_html(spec.title)
+    return mark_safe(  # noqa: S308  # nosec - every value is escaped
+        f'\n<details data-filter-title="{title}" open>\n  <summary>\n     By {title} \n  </summary>\n'
+        f"  <ul>\n  {choices}\n  </ul>\n</details>\n"
+    )
 
 
 class ActionForm(helpers.ActionForm):

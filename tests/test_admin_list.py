@@ -5,13 +5,13 @@ from datetime import date, timedelta
 import pytest
 from django import forms
 from django.contrib.admin import helpers
-from django.contrib.admin.templatetags.admin_list import results
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, results
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import services
-from core.admin_list import result_table
+from core.admin_list import list_filter, result_table
 from core.models import Alert, MoodCheck, PregnancyTest, Rule, RuleOverride
 from core.widgets import PlainHiddenInput, PlainSelect
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, UserFactory
@@ -151,3 +151,22 @@ def test_a_list_costs_the_same_queries_however_many_rows_it_shows(client, record
     assert len(response.context["cl"].result_list) > rows_before
     assert "Ex" in response.content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+FILTERED = [
+    *(url for url in LISTS if "/rule/" not in url),  # the rule list has no filters
+    "/admin/core/alert/?severity__exact=urgent&rule_code=mood-low", "/admin/core/patient/?quiet=3",
+    '/admin/core/alert/?q=<b>"&acknowledged=withdrawn',
+]
+
+
+@pytest.mark.parametrize("url", FILTERED)
+def test_every_filter_is_the_one_django_would_render(client, record, url):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.get(url)
+    changelist = response.context["cl"]
+    assert changelist.filter_specs
+    for spec in changelist.filter_specs:
+        expected = admin_list_filter(changelist, spec)
+        assert list_filter(changelist, spec) == expected
+        assert expected in response.content.decode()
