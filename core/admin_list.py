@@ -1,12 +1,13 @@
-"""The changelist table of the clinician admin, worked out a column at a time instead of a cell at a time.
+"""The clinician admin's list pages, worked out a column at a time instead of a cell at a time.
 
 Django's `result_list` tag decides again for every cell of every row what its column is (a model
 field, an admin method, a model attribute), how to show it and whether it links, and it resolves the
 change URL and the preserved filters again for every row. On a 25-row page of patients or alerts
 that was over a third of the request. Here each column is resolved once per page into a function
-from an object to its cell, and each row is one string. The markup is Django's, cell for cell
+from an object to its cell, and each row is one string. The filter sidebar and the action menu are
+written out in Python the same way. The markup is Django's to the character
 (tests/test_admin_list.py renders both and compares them); a page with editable rows or a popup
-keeps Django's own renderer (templates/admin/core/change_list.html)."""
+keeps Django's own table (templates/admin/core/change_list.html)."""
 
 import datetime
 from collections.abc import Callable
@@ -144,7 +145,8 @@ def column(cl, index: int, name, tag: str, url) -> Cell:
 
 
 def field_display(field, empty: str, avoid_link: bool) -> Callable:
-    """How a model field's value is shown, as display_for_field does, with choices looked up once."""
+    """How a model field's value is shown, as display_for_field does, with the choices and the date
+    format looked up once a page."""
     if isinstance(field.remote_field, models.ManyToOneRel):
         return lambda related: empty if related is None else related
     try:
