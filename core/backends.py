@@ -54,6 +54,8 @@ class UserLoader:
             if (converters := connection.ops.get_db_converters(col) + col.get_db_converters(connection))
         ]
         self.patient_pk = len(self.user_fields) + self.patient_fields.index(Patient._meta.pk)
+        self.user_names = [f.attname for f in self.user_fields]
+        self.patient_names = [f.attname for f in self.patient_fields]
 
     def load(self, connection, user_id):
         """The user with this id, their patient profile attached (or None), on this thread's connection."""
@@ -66,11 +68,11 @@ class UserLoader:
         for i, col, converters in self.converters:
             for converter in converters:
                 row[i] = converter(row[i], col, connection)
-        n = len(self.user_fields)
-        user = UserModel.from_db(connection.alias, [f.attname for f in self.user_fields], row[:n])
+        n = len(self.user_names)
+        user = UserModel.from_db(connection.alias, self.user_names, row[:n])
         patient = None
         if row[self.patient_pk] is not None:
-            patient = Patient.from_db(connection.alias, [f.attname for f in self.patient_fields], row[n:])
+            patient = Patient.from_db(connection.alias, self.patient_names, row[n:])
             Patient.user.field.set_cached_value(patient, user)
         UserModel.patient.related.set_cached_value(user, patient)
         return user

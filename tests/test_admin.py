@@ -7,8 +7,6 @@ from datetime import date, timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -75,21 +73,6 @@ def test_a_clinician_gets_a_404_for_every_page_of_another_patient(dr_a_client, w
         response = dr_a_client.get(url)
         assert response.status_code == 404, url
         assert world[who][0].name not in response.content.decode()
-
-
-def test_a_staff_user_gets_their_own_and_their_groups_permissions_in_one_query(django_assert_num_queries):
-    user = ClinicianFactory(username="dr_perms")
-    user.user_permissions.add(Permission.objects.get(codename="view_group"))
-    fresh = get_user_model().objects.get(pk=user.pk)
-    with django_assert_num_queries(1):
-        perms = fresh.get_all_permissions()
-    assert {"auth.view_group", "core.view_alert", "core.change_alert"} <= perms
-    assert perms == ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
-    user.groups.clear()
-    assert get_user_model().objects.get(pk=user.pk).get_all_permissions() == {"auth.view_group"}
-    user.is_active = False
-    user.save()
-    assert get_user_model().objects.get(pk=user.pk).get_all_permissions() == set()
 
 
 LISTS = ["/admin/core/patient/", "/admin/core/diaryentry/", "/admin/core/alert/?acknowledged=all",

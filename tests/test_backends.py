@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from core.backends import ModelBackendWithPatient, load_user_with_patient
@@ -58,3 +60,18 @@ def test_saving_a_loaded_user_changes_only_that_user():
     user.patient.save()
     assert User.objects.get(pk=patient.user_id).first_name == "Samantha"
     assert Patient.objects.get(pk=patient.pk).display_name == "Sam P."
+
+
+def test_a_staff_user_gets_their_own_and_their_groups_permissions_in_one_query(django_assert_num_queries):
+    user = ClinicianFactory(username="dr_perms")
+    user.user_permissions.add(Permission.objects.get(codename="view_group"))
+    fresh = get_user_model().objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        perms = fresh.get_all_permissions()
+    assert {"auth.view_group", "core.view_alert", "core.change_alert"} <= perms
+    assert perms == ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
+    user.groups.clear()
+    assert get_user_model().objects.get(pk=user.pk).get_all_permissions() == {"auth.view_group"}
+    user.is_active = False
+    user.save()
+    assert get_user_model().objects.get(pk=user.pk).get_all_permissions() == set()
