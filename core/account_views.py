@@ -16,6 +16,8 @@ from .access import patient_for
 from .export import patient_export
 from .forms import EnrolForm, PasswordConfirmForm, TokenForm
 
+TOO_MANY = "Too many wrong codes in a row. Wait a moment, then enter the code the app shows now."
+
 
 def _next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -44,11 +46,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = twofactor.pending_device(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
+        codes, throttled = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
         if codes is not None:
             messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
-            return render(request, "core/two_factor_codes.html", {"codes": codes, "next": _next(request, _home(request))})
-        form.add_error("otp_token", "That code is not right. Check the app's clock and enter the code it shows now.")
+            context = {"codes": codes, "next": _next(request, _home(request))}
+            return render(request, "core/two_factor_codes.html", context)
+        form.add_error("otp_token", TOO_MANY if throttled else "That code is not right. Check that the phone's "
+                       "clock is right and enter the code the app shows now.")
     context = {"form": form, "config_url": device.config_url, "qr_code": twofactor.qr_code_data_uri(device.config_url),
                "next": request.GET.get("next", "")}
     return render(request, "core/two_factor_setup.html", context, status=400 if form.errors else 200)
@@ -96,7 +100,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                                           "two-factor page if you are running low.")
             return redirect(_next(request, _home(request)))
         if throttled:
-            form.add_error("otp_token", "Too many wrong codes. Wait a minute, then try again.")
+            form.add_error("otp_token", TOO_MANY)
             status = 429
         else:
             form.add_error("otp_token", "That code is not right. Try the code the app shows now.")

@@ -81,12 +81,16 @@ def verify(user, token: str) -> tuple[Device | None, bool]:
     return django_otp.verify_token(user, device.persistent_id, token), False
 
 
-def confirm(request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
+def confirm(request: HttpRequest, device: TOTPDevice, token: str) -> tuple[list[str] | None, bool]:
     """Finish enrolment with the first code from the app: the device counts from now on, the
-    session is verified with it, and a fresh set of recovery codes is returned (shown once)."""
+    session is verified with it, and a fresh set of recovery codes is returned (shown once).
+    Also says whether the device is throttled after wrong codes."""
     token = clean_token(token)
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return None, True
     if not TOTP_TOKEN.match(token) or not device.verify_token(token):
-        return None
+        return None, False
     with transaction.atomic():
         # One authenticator per person: a new one replaces any earlier one.
         TOTPDevice.objects.devices_for_user(request.user).exclude(pk=device.pk).delete()
@@ -95,7 +99,7 @@ def confirm(request: HttpRequest, device: TOTPDevice, token: str) -> list[str] |
         codes = new_recovery_codes(request.user)
     django_otp.login(request, device)
     request.session[REQUIRED_KEY] = True
-    return codes
+    return codes, False
 
 
 def new_recovery_codes(user) -> list[str]:

@@ -1,5 +1,5 @@
-import pytest
 import django.test
+import pytest
 from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
