@@ -8,6 +8,7 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
+from .client import client_address
 from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride
 
 # Notes are free text a patient wrote: the trail says they changed, not what they say.
@@ -35,6 +36,6 @@ def record_access(request: HttpRequest, objects, view: str) -> None:
         object_repr=str(objects[0])[:200] if single else f"{len(objects)} {model._meta.verbose_name_plural}",
         action=LogEntry.Action.ACCESS,
         actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
         additional_data={"view": view, "ids": [obj.pk for obj in objects]},
     )
