@@ -2,7 +2,7 @@
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpRequest
@@ -43,7 +43,7 @@ def delete_account(request: HttpRequest) -> None:
         for model in AUDITED_RECORDS:
             _blank_trail(model, model.objects.filter(patient=patient))
         LogEntry.objects.create(
-            content_type=ContentType.objects.get_for_model(type(user)),
+            content_type=ContentType.objects.get_for_model(get_user_model()),
             object_pk=str(user.pk),
             object_id=user.pk,
             object_repr=user.get_username(),
