@@ -6,6 +6,7 @@ and has not given it reaches only the code page, the enrolment page and sign-out
 (core.middleware.TwoFactorMiddleware). django-otp keeps which device verified the session
 (`django_otp.login`) and slows down repeated wrong codes on each device (OTP_*_THROTTLE_FACTOR)."""
 
+import base64
 import re
 
 import django_otp
@@ -60,6 +61,12 @@ def pending_device(user) -> TOTPDevice:
 def qr_code_data_uri(url: str) -> str:
     # An <img> with a data: URI: no inline script or style, so it passes the strict CSP.
     return segno.make(url, error="m").svg_data_uri(scale=5, border=2)
+
+
+def secret_for_typing(device: TOTPDevice) -> str:
+    """The key as an app's "enter a setup key" screen takes it: base32, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
 def clean_token(raw: str) -> str:
