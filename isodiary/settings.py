@@ -152,9 +152,8 @@ AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
 AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
 IPWARE_STRICT = _client_address["IPWARE_STRICT"]
 
-# Two-factor sign-in (django-otp): staff always, patients who turn it on. TOTP apps show the
-# issuer beside the account name; wrong codes slow the next attempt down (1 s, 2 s, 4 s, ...).
-OTP_TOTP_ISSUER = env_str("CLINIC_NAME", "isodiary")
+# Two-factor sign-in (django-otp): staff always, patients who turn it on. Wrong codes slow the
+# next attempt down (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # The device admin never shows a TOTP key or QR code: a reset deletes the device and its owner
@@ -226,6 +225,7 @@ CRISIS_CONTACTS = env_str(
     "If you are in danger or thinking of harming yourself, call your local emergency number now.",
 )
 CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
+OTP_TOTP_ISSUER = CLINIC_NAME  # what authenticator apps show beside the account name
 # The public address, for links in e-mails sent outside a request (send_reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
