@@ -83,10 +83,12 @@ def _manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app or a recovery code."""
-    if not twofactor.required(request) or request.user.is_verified():
+    if request.user.is_verified():
         return redirect(_next(request, _home(request)))
     if not twofactor.enrolled(request.user):
-        return redirect_to_login(_next(request, _home(request)), reverse("two_factor"))
+        if request.user.is_staff:
+            return redirect_to_login(_next(request, _home(request)), reverse("two_factor"))
+        return redirect(_next(request, _home(request)))
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

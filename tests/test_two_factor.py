@@ -219,3 +219,18 @@ def test_the_patient_page_names_the_user_without_a_link_a_clinician_could_not_fo
     page = client.get(f"/admin/core/patient/{patient.pk}/change/").content.decode()
     assert "alexp (Alex Park)" in page
     assert "/admin/auth/user/" not in page
+
+
+def test_a_session_from_before_a_patient_turned_it_on_is_asked_for_a_code_on_the_two_factor_page(client, patient):
+    client.force_login(patient.user)
+    device = confirmed_device(patient.user)  # turned on elsewhere, after this session began
+    response = client.get("/accounts/two-factor/")
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert client.get(response["Location"]).status_code == 200
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
+    assert "Two-factor sign-in is on" in client.get("/accounts/two-factor/").content.decode()
+
+
+def test_an_anonymous_visitor_reaches_no_two_factor_page(client):
+    for path in ("/accounts/two-factor/", "/accounts/two-factor/verify/"):
+        assert client.get(path)["Location"].startswith("/accounts/login/")
