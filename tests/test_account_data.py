@@ -120,12 +120,18 @@ def test_the_right_password_deletes_the_account_and_all_its_data(patient_client,
     assert patient_client.get("/diary/")["Location"].startswith("/accounts/login/")
 
 
-def test_the_audit_trail_keeps_the_deletion_but_no_health_data(client, patient):
-    record(patient)
+def their_clinician(patient: Patient):
+    """The patient's clinician, signed in to the admin in a browser of their own."""
     doctor = ClinicianFactory()
     patient.clinicians.add(doctor)
     staff = Client()
     staff.force_login(doctor)
+    return doctor, staff
+
+
+def test_the_audit_trail_keeps_the_deletion_but_no_health_data(client, patient):
+    record(patient)
+    doctor, staff = their_clinician(patient)
     entry = DiaryEntry.objects.filter(patient=patient).first()
     staff.post(f"/admin/core/patient/{patient.pk}/change/",
                {"can_become_pregnant": "on", "target_low_mg_per_kg": 100, "target_high_mg_per_kg": 150})
@@ -145,10 +151,7 @@ def test_the_audit_trail_keeps_the_deletion_but_no_health_data(client, patient):
 
 def test_the_clinician_loses_the_patient_at_once(client, patient):
     record(patient)
-    doctor = ClinicianFactory()
-    patient.clinicians.add(doctor)
-    staff = Client()
-    staff.force_login(doctor)
+    _, staff = their_clinician(patient)
     assert staff.get(f"/admin/core/patient/{patient.pk}/change/").status_code == 200
     client.force_login(patient.user)
     client.post("/accounts/delete/", {"password": PASSWORD})
