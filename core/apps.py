@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import audit, checks  # noqa: F401 - register the audit trail and the system checks
+        from . import audit, checks, twofactor  # noqa: F401 - the audit trail, system checks, sign-in signal
         from .versions import install_after_migrate
 
         post_migrate.connect(install_after_migrate, sender=self)
