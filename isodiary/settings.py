@@ -156,9 +156,6 @@ IPWARE_STRICT = _client_address["IPWARE_STRICT"]
 # next attempt down (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
-# The device admin never shows a TOTP key or QR code: a reset deletes the device and its owner
-# enrols again.
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RECOVERY_CODE_COUNT = 10
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
