@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import DateField, F, IntegerField
+from django.db.models import DateField, Exists, F, IntegerField, OuterRef
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -467,6 +467,15 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     actions = ["reset_two_factor"]
+    list_display = [*BaseUserAdmin.list_display, "two_factor"]
+
+    def get_queryset(self, request):
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(app))
+
+    @admin.display(description="two-factor", boolean=True, ordering="has_two_factor")
+    def two_factor(self, obj) -> bool:
+        return obj.has_two_factor
 
     @admin.action(description="Reset two-factor sign-in (lost phone): they set it up again at next sign-in")
     def reset_two_factor(self, request, queryset):

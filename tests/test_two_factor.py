@@ -234,3 +234,11 @@ def test_a_session_from_before_a_patient_turned_it_on_is_asked_for_a_code_on_the
 def test_an_anonymous_visitor_reaches_no_two_factor_page(client):
     for path in ("/accounts/two-factor/", "/accounts/two-factor/verify/"):
         assert client.get(path)["Location"].startswith("/accounts/login/")
+
+
+def test_the_user_list_shows_superusers_who_has_two_factor_sign_in(client, doctor):
+    confirmed_device(doctor)
+    ClinicianFactory(username="drnone")
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD))
+    rows = {u.username: u.has_two_factor for u in client.get("/admin/auth/user/").context["cl"].result_list}
+    assert rows["drq"] is True and rows["drnone"] is False
