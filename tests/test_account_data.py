@@ -107,6 +107,15 @@ def test_a_wrong_password_deletes_nothing(patient_client, patient):
     assert patient_client.get("/").status_code == 200
 
 
+def test_guessing_the_password_on_the_delete_page_is_locked_out_like_sign_in(patient_client, patient):
+    record(patient)
+    for _ in range(5):
+        patient_client.post("/accounts/delete/", {"password": "guess"})
+    response = patient_client.post("/accounts/delete/", {"password": PASSWORD})
+    assert response.status_code == 429
+    assert DiaryEntry.objects.filter(patient=patient).count() == 3
+
+
 def test_the_right_password_deletes_the_account_and_all_its_data(patient_client, patient, other_patient):
     record(patient)
     record(other_patient)
