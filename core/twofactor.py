@@ -13,6 +13,7 @@ import django_otp
 import segno
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -42,10 +43,6 @@ def _remember_patient_choice(sender, request, user, **kwargs) -> None:
     # Read once at sign-in rather than on every request: the patient pages stay at their queries.
     if request is not None and hasattr(request, "session") and not user.is_staff:
         request.session[REQUIRED_KEY] = enrolled(user)
-
-
-def app_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 def enrolled(user) -> bool:
@@ -139,9 +136,8 @@ def remove_devices(user) -> int:
 def reset_for(request: HttpRequest, user) -> None:
     """A superuser resets someone's second factor (a lost phone): recorded in the audit trail."""
     remove_devices(user)
-    model = type(user)
     LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
+        content_type=ContentType.objects.get_for_model(get_user_model()),
         object_pk=str(user.pk),
         object_id=user.pk,
         object_repr=user.get_username(),
