@@ -68,12 +68,21 @@ def is_clinician(user) -> bool:
 # --- Patient ----------------------------------------------------------------------------------
 
 
-class PatientQuerySet(models.QuerySet):
-    def for_clinician(self, user) -> "PatientQuerySet":
-        """The patients a staff user may see: all for a superuser, else those assigned to them."""
+class ClinicianScopedQuerySet(models.QuerySet):
+    """Rows that belong to a patient. `for_clinician` is the one place that says which of them a
+    staff user may see: every patient's for a superuser, else those of the patients assigned to
+    them. The views, the admin, its filters and exports all scope through it."""
+
+    patient_lookup = "patient__"  # from these rows to their patient
+
+    def for_clinician(self, user):
         if user.is_superuser:
             return self
-        return self.filter(clinicians=user)
+        return self.filter(**{f"{self.patient_lookup}clinicians": user})
+
+
+class PatientQuerySet(ClinicianScopedQuerySet):
+    patient_lookup = ""
 
 
 class Patient(models.Model):
@@ -188,14 +197,9 @@ def validate_symptoms(value) -> None:
         raise ValidationError("Unknown symptom.")
 
 
-class DiaryEntryQuerySet(models.QuerySet):
+class DiaryEntryQuerySet(ClinicianScopedQuerySet):
     def for_patient(self, patient: Patient) -> "DiaryEntryQuerySet":
         return self.filter(patient=patient)
-
-    def for_clinician(self, user) -> "DiaryEntryQuerySet":
-        if user.is_superuser:
-            return self
-        return self.filter(patient__clinicians=user)
 
     def between(self, start: date, end: date) -> "DiaryEntryQuerySet":
         return self.filter(date__gte=start, date__lte=end)
@@ -303,6 +307,8 @@ class RuleOverride(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClinicianScopedQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patient", "rule"], name="one_override_per_rule")]
 
@@ -310,12 +316,7 @@ class RuleOverride(models.Model):
         return f"{self.rule.code} for {self.patient}"
 
 
-class AlertQuerySet(models.QuerySet):
-    def for_clinician(self, user) -> "AlertQuerySet":
-        if user.is_superuser:
-            return self
-        return self.filter(patient__clinicians=user)
-
+class AlertQuerySet(ClinicianScopedQuerySet):
     def unresolved(self) -> "AlertQuerySet":
         """Findings that still hold (the entry was not edited or deleted away from them)."""
         return self.filter(resolved_at__isnull=True)
@@ -405,6 +406,8 @@ class MoodCheck(models.Model):
     total = models.PositiveSmallIntegerField()
     band = models.CharField(max_length=30)
 
+    objects = ClinicianScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -431,6 +434,8 @@ class PregnancyTest(models.Model):
     date = models.DateField()
     result = models.CharField(max_length=10, choices=Result.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicianScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

@@ -122,8 +122,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "dashboard"
 
-# Database sessions, read with one plain statement a request (core/sessions.py).
-SESSION_ENGINE = "core.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Patients stay signed in on their own phone for two weeks; staff sessions end after 30 minutes
 # without activity (core.middleware.SessionLengthMiddleware).
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
@@ -154,7 +153,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -156,6 +157,10 @@ def test_a_positive_test_is_urgent(patient_client, pregnant_capable):
 def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_client, pregnant_capable):
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=70), result="negative")
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    assert not Alert.objects.filter(rule_code="pregnancy-test-due").exists()  # showing a page writes nothing
+    patient_client.get("/")
+    assert not Alert.objects.filter(rule_code="pregnancy-test-due").exists()
+    call_command("send_reminders", stdout=StringIO())  # the scheduled job notices the missed test
     assert ("pregnancy-test-due", "warning") in warnings_on(patient_client.get("/").content.decode())
     patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(), "result": "negative"})
     assert ("pregnancy-test-due", "warning") not in warnings_on(patient_client.get("/").content.decode())
