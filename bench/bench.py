@@ -27,14 +27,13 @@ django.setup()
 
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core import rules, services  # noqa: E402
-from core.models import CLINICIANS_GROUP, Alert, DiaryEntry, Patient  # noqa: E402
+from core.models import CLINICIANS_GROUP, SEVERITY_LEVEL, Alert, DiaryEntry, Patient  # noqa: E402
 
 PATIENTS, DAYS, CLINICIANS, PER_CLINICIAN = 2000, 180, 20, 100
 PASSWORD = "bench-Long-pass-phrase-1"
@@ -90,7 +89,7 @@ def build_dataset() -> None:
                     rule = defaults[finding.code]
                     alerts.append(Alert(
                         patient=patient, entry=entry, entry_date=entry.date, rule_code=finding.code,
-                        severity=finding.severity, level={"info": 1, "warning": 2, "urgent": 3}[finding.severity],
+                        severity=finding.severity, level=SEVERITY_LEVEL[finding.severity],
                         message=rule.message, advice=rule.advice, detail=finding.detail,
                         learn_url=services.learn_url(rule.learn_slug, rule.learn_anchor),
                         # Clinicians have kept up with all but the last two weeks.
@@ -165,7 +164,6 @@ def queries_per_request(method: str, path: str, username: str | None, data: dict
     if username:
         client.force_login(User.objects.get(username=username))
         client.get(path if method == "get" else "/")  # warm the session once
-    cache.clear()  # count a full render: what a page costs the first time after a change
     with CaptureQueriesContext(connection) as ctx:
         response = getattr(client, method)(path, data) if data else getattr(client, method)(path)
     assert response.status_code in (200, 302), (path, response.status_code)
@@ -263,7 +261,6 @@ def main() -> None:
     ceiling = results["/healthz"]["rps"]
     print(f"\nisodiary benchmark, {timezone.now():%Y-%m-%d %H:%M} UTC, database {connection.vendor}, "
           f"gunicorn 2 sync workers, wrk -t2 -c4 -d{args.seconds}s on 127.0.0.1, {os.cpu_count()} cores\n")
-    print("queries/req: a full render, with the per-patient caches empty (a cached dashboard or diary page: 2)\n")
     header = ("| page | req/s | p50 ms | p95 ms | p99 ms | errors | queries/req | peak worker MB | vs /healthz "
               "| target |")
     print(header)

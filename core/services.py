@@ -11,16 +11,10 @@ from django.utils import timezone
 
 from . import course, rules
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride, Symptom
-from .versions import patient_rules
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
-    """The rule settings in force for one patient: defaults with that patient's overrides applied,
-    read once per change to either (Patient.rules_version)."""
-    return patient_rules(patient, lambda: _read_rule_settings(patient))
-
-
-def _read_rule_settings(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
+    """The rule settings in force for one patient: defaults with that patient's overrides applied."""
     defaults = {rule.code: rule for rule in Rule.objects.all()}
     overrides = {o.rule.code: o for o in RuleOverride.objects.filter(patient=patient).select_related("rule")}
     settings = {}
