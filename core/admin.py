@@ -349,7 +349,7 @@ class RuleOverrideForm(forms.ModelForm):
 class RuleOverrideAdmin(ScopedAdmin):
     form = RuleOverrideForm
     list_display = ["patient", "rule", "threshold", "run_days", "set_by", "updated_at"]
-    list_filter = [("patient", admin.RelatedOnlyFieldListFilter), "rule"]
+    list_filter = [VisiblePatientFilter, "rule"]
     search_fields = ["patient__display_name", "patient__user__username"]
     list_select_related = ["patient__user", "rule", "set_by"]
     autocomplete_fields = ["patient"]
