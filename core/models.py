@@ -254,6 +254,15 @@ class DiaryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} · {self.date.isoformat()}"
 
+    # Every check constraint above restates a validator of its field, which full_clean has just
+    # run (and the database enforces it again on save); asking the database too would cost a
+    # query a constraint on every save of the diary. The one-entry-a-day constraint is still checked.
+    FIELDS_CHECKED_BY_VALIDATORS = {"skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes", "sunburn",
+                                    "dose_mg", "notes"}
+
+    def validate_constraints(self, exclude=None) -> None:
+        super().validate_constraints(exclude={*(exclude or ()), *self.FIELDS_CHECKED_BY_VALIDATORS})
+
     @property
     def max_dryness(self) -> int:
         return max(self.skin_dryness, self.lip_dryness, self.eye_dryness)
