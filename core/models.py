@@ -128,6 +128,9 @@ class Patient(models.Model):
         limit_choices_to={"is_staff": True, "groups__name": CLINICIANS_GROUP},
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by database triggers, never by the application (core/versions.py): rises with every
+    # write to this row and to the patient's entries, alerts, mood checks and pregnancy tests.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = PatientQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .forms import EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient
+from .versions import patient_fragment
 
 CHART_DAYS = 30
 RECENT_DAYS = 14
@@ -101,32 +103,60 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("admin:index")
     patient = patient_for(request)
     today = patient.today()
+    urgent, body = patient_fragment("dashboard", patient, today.isoformat(),
+                                    lambda: dashboard_fragments(request, patient, today))
+    return render(request, "core/dashboard.html", {"patient": patient, "urgent": urgent, "body": body})
+
+
+def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> tuple[str, str]:
+    """The dashboard's urgent banner and body: everything on it that comes from the patient's rows."""
     start, end = today - timedelta(days=CHART_DAYS - 1), today
     entries = list(
         DiaryEntry.objects.for_patient(patient)
         .between(start, end)
         .values_list("date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes", named=True)
     )
+    today_entry = next((e for e in entries if e.date == today), None)
     recent_from = today - timedelta(days=RECENT_DAYS - 1)
     context = {
         **course_context(patient, today),
         **(pregnancy_context(patient, today) if patient.can_become_pregnant else {}),
         "patient": patient,
         "today": today,
-        "today_entry": next((e for e in entries if e.date == today), None),
+        "today_entry": today_entry,
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
         **findings_context(current_findings(patient, today)),
     }
-    return render(request, "core/dashboard.html", context)
+    urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
+    return urgent, render_to_string("core/_dashboard_body.html", context, request)
 
 
 @login_required
 def diary_list(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
-    page = Paginator(DiaryEntry.objects.for_patient(patient).order_by("-date"), 20).get_page(request.GET.get("page"))
-    return render(request, "core/diary_list.html", {"page": page, "rows": diary_rows(page.object_list)})
+    number = page_number(request.GET.get("page", ""))
+
+    def render_page() -> str:
+        entries = DiaryEntry.objects.for_patient(patient).order_by("-date")
+        page = Paginator(entries, 20).get_page(number)
+        return render_to_string("core/_diary_page.html", {"page": page, "rows": diary_rows(page.object_list)})
+
+    body = patient_fragment("diary", patient, str(number), render_page)
+    return render(request, "core/diary_list.html", {"body": body})
+
+
+PAST_THE_END = 10**6  # pages: more than any diary has
+
+
+def page_number(raw: str) -> int:
+    """The page Paginator.get_page shows for a ?page= value (not a number: the first; out of range:
+    the last), with every number past the end as one, so the cache keeps one copy of each page."""
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    digits = raw.lstrip("0") or "0"
+    return min(int(digits), PAST_THE_END) if len(digits) <= 7 else PAST_THE_END
 
 
 def diary_rows(entries) -> SafeString:

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from core import views
 from tests.factories import ClinicianFactory, PatientFactory
@@ -51,6 +52,8 @@ def _default_rules(request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_education_pages():
-    # Signed-out education pages are kept per process; a test that changes settings wants them anew.
+def _fresh_page_cache():
+    # Each test's database starts again from the same ids and data versions: cached fragments of
+    # an earlier test would look current.
     views._anonymous_pages.clear()
+    cache.clear()

@@ -1,0 +1,36 @@
+"""The per-patient page cache: a patient's dashboard and diary pages, rendered once per version.
+
+Patient.data_version rises with every write to the patient row and to the patient's entries,
+alerts, mood checks and pregnancy tests. Database triggers keep it (migration 0007 installs them),
+so no write path can miss one: the diary, the admin (acknowledging, superuser edits), bulk updates
+and cascading deletes alike; and it never goes back, even when a stale Patient object is saved.
+The version is read with the patient on every request, so a page cached under it is never stale
+and the cache can be local to each worker process.
+
+A migration that rebuilds one of those tables on SQLite (most AlterField and AddField of a NOT NULL
+column do) drops the table's triggers with it and must install them again, as 0007 does:
+tests/test_versions.py fails until it does."""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from .models import Patient
+
+T = TypeVar("T")
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def patient_fragment(kind: str, patient: "Patient", variant: str, render: Callable[[], T]) -> T:
+    """What `render` makes from this patient's data (HTML), made once per data version.
+
+    `variant` names everything else the result depends on (the day, a page number). `render` must
+    read only this patient's rows, the variant and settings: nothing of the request."""
+    key = f"fragment:{kind}:{patient.pk}:{patient.data_version}:{variant}"
+    result = cache.get(key)
+    if result is None:
+        result = render()
+        cache.set(key, result, CACHE_SECONDS)
+    return result
