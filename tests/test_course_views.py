@@ -167,6 +167,31 @@ def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_clien
     assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
 
 
+def test_showing_a_page_never_writes_even_with_a_test_missed(patient_client, pregnant_capable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    for url in ["/", "/pregnancy/", "/diary/", "/mood-check/", "/accounts/profile/"]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert patient_client.get(url).status_code == 200
+        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+        assert writes == [], url
+
+
+def test_the_scheduled_job_resolves_the_missed_test_warning_when_the_patient_is_no_longer_marked(
+    patient_client, pregnant_capable
+):
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    call_command("send_reminders", stdout=StringIO())
+    assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is None
+    pregnant_capable.can_become_pregnant = False
+    pregnant_capable.save()
+    call_command("send_reminders", stdout=StringIO())
+    assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
+    assert ("pregnancy-test-due", "warning") not in warnings_on(patient_client.get("/").content.decode())
+
+
 def test_course_records_are_private(patient_client, client):
     other = PatientFactory(can_become_pregnant=True)
     MoodCheck.objects.create(patient=other, date=TODAY, q1=3, q2=3, total=6, band="PHQ-2 positive")
