@@ -1,5 +1,6 @@
 """Input validation. Field names are a public contract (see the issues)."""
 
+from datetime import date
 from zoneinfo import available_timezones
 
 from django import forms
@@ -39,7 +40,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def not_in_future(day, patient: Patient):
+def not_in_future(day: date, patient: Patient) -> date:
     """A day the patient has lived: today in their time zone at the latest."""
     if day > patient.today():
         raise forms.ValidationError("The date can't be in the future.")
