@@ -2,12 +2,12 @@
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model, logout, update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpRequest
 
-from .client import client_address
+from . import audit
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Reminder, RuleOverride
 
 # The audit trail's rows about these records hold their values (scores, thresholds, profile fields).
@@ -42,15 +42,9 @@ def delete_account(request: HttpRequest) -> None:
         _blank_trail(Patient, Patient.objects.filter(pk=patient.pk))
         for model in AUDITED_RECORDS:
             _blank_trail(model, model.objects.filter(patient=patient))
-        LogEntry.objects.create(
-            content_type=ContentType.objects.get_for_model(get_user_model()),
-            object_pk=str(user.pk),
-            object_id=user.pk,
-            object_repr=user.get_username(),
-            action=LogEntry.Action.DELETE,
-            changes_text="The patient deleted their account and all its data.",
-            remote_addr=client_address(request),
-            additional_data={"event": "account deleted by its owner", "patient_id": patient.pk, "deleted": counts},
+        audit.record_account_event(
+            request, user, action=LogEntry.Action.DELETE, text="The patient deleted their account and all its data.",
+            data={"event": "account deleted by its owner", "patient_id": patient.pk, "deleted": counts},
         )
         logout(request)
         user.delete()  # the profile and every record of it go with the user (on_delete=CASCADE)

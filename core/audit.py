@@ -5,6 +5,7 @@ the admin are recorded here, one row per object shown, written in a single query
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
@@ -38,4 +39,20 @@ def record_access(request: HttpRequest, objects, view: str) -> None:
         actor=request.user,
         remote_addr=client_address(request),
         additional_data={"view": view, "ids": [obj.pk for obj in objects]},
+    )
+
+
+def record_account_event(request: HttpRequest, user, *, action: int, text: str, data: dict, actor=None) -> None:
+    """One row about a person's account itself (a second factor reset, an account deleted): what
+    happened, by whom and from where, with no health data."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        action=action,
+        changes_text=text,
+        actor=actor,
+        remote_addr=client_address(request),
+        additional_data=data,
     )

@@ -13,9 +13,7 @@ import django_otp
 import segno
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -23,7 +21,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .client import client_address
+from . import audit
 
 # Set at sign-in for a patient who has a device: this session must give a code before anything else.
 REQUIRED_KEY = "two_factor_required"
@@ -136,14 +134,7 @@ def remove_devices(user) -> int:
 def reset_for(request: HttpRequest, user) -> None:
     """A superuser resets someone's second factor (a lost phone): recorded in the audit trail."""
     remove_devices(user)
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(get_user_model()),
-        object_pk=str(user.pk),
-        object_id=user.pk,
-        object_repr=user.get_username(),
-        action=LogEntry.Action.UPDATE,
-        changes_text="two-factor sign-in reset: authenticator and recovery codes removed",
-        actor=request.user,
-        remote_addr=client_address(request),
-        additional_data={"event": "two-factor reset"},
+    audit.record_account_event(
+        request, user, action=LogEntry.Action.UPDATE, actor=request.user,
+        text="two-factor sign-in reset: authenticator and recovery codes removed", data={"event": "two-factor reset"},
     )
