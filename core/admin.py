@@ -9,7 +9,10 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, F, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -17,8 +20,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, services
+from . import audit, services, twofactor
 from .admin_filters import (
     AlertStatusFilter,
     AssignedClinicianFilter,
@@ -110,7 +115,7 @@ class PatientAdmin(ScopedAdmin):
     list_per_page = 25  # a page a busy clinician reads at a glance; sorted and filtered to the point
     show_full_result_count = False
     actions = ["export_entries_csv"]
-    fields = ["user", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
+    fields = ["account", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
               "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
               "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
@@ -132,11 +137,21 @@ class PatientAdmin(ScopedAdmin):
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Patients", **(extra_context or {})})
 
+    def get_fields(self, request, obj=None):
+        # A new profile (superusers only) picks its user; an existing one names it, unlinked: the
+        # user admin is for superusers, and a link there would answer a clinician with 403.
+        return ["user", *self.fields[1:]] if obj is None else self.fields
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
-            return ["user"] if obj else []
+            return ["account"] if obj else []
         # The profile is the patient's own; a clinician sets only the course fields that are theirs.
         return [name for name in self.fields if name not in self.clinician_fields]
+
+    @admin.display(description="user")
+    def account(self, obj: Patient) -> str:
+        full_name = obj.user.get_full_name()
+        return f"{obj.user.get_username()} ({full_name})" if full_name else obj.user.get_username()
 
     @admin.display(description="name", ordering="display_name")
     def name(self, obj: Patient) -> str:
@@ -381,3 +396,40 @@ class PregnancyTestAdmin(PatientRecordAdmin):
     list_filter = [VisiblePatientFilter, "result"]
     list_select_related = ["patient__user"]
     show_full_result_count = False
+
+
+# --- Accounts: superusers reset a lost second factor --------------------------------------------
+
+# django-otp's own device admins would let a superuser read or add a secret key; a reset (below)
+# is all the clinic needs, and it is audited.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    actions = ["reset_two_factor"]
+    list_display = [*BaseUserAdmin.list_display, "two_factor"]
+
+    def get_queryset(self, request):
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(app))
+
+    @admin.display(description="two-factor", boolean=True, ordering="has_two_factor")
+    def two_factor(self, obj) -> bool:
+        return obj.has_two_factor
+
+    @admin.action(description="Reset two-factor sign-in (lost phone): they set it up again at next sign-in")
+    def reset_two_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        users = list(queryset)
+        for user in users:
+            twofactor.reset_for(request, user)
+        self.message_user(request, f"Two-factor sign-in reset for {', '.join(u.get_username() for u in users)}.",
+                          messages.SUCCESS)

@@ -25,6 +25,11 @@ class IsodiaryAdminSite(admin.AdminSite):
     # The sidebar rebuilds the whole app list on every page; the breadcrumbs and index do the job.
     enable_nav_sidebar = False
 
+    def has_permission(self, request):
+        # As django_otp.admin.OTPAdminSite: staff who have not given their second factor in this
+        # session are not let in (TwoFactorMiddleware has already sent them to the code page).
+        return super().has_permission(request) and request.user.is_verified()
+
     def get_app_list(self, request, app_label=None):
         # Django builds the app list (four permission checks a model) for every admin page's
         # context, for the sidebar that is off here: build it only where a page shows it.

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Patients and diaries"
 
     def ready(self) -> None:
-        from . import audit, checks  # noqa: F401 - register the audit trail and the system checks
+        from . import audit, checks, twofactor  # noqa: F401 - the audit trail, system checks, sign-in signal
 
 
 class IsodiaryAdminConfig(admin_apps.AdminConfig):

@@ -5,9 +5,11 @@ the admin are recorded here, one row per object shown, written in a single query
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
+from .client import client_address
 from .models import Alert, DiaryEntry, Patient, Rule, RuleOverride
 
 # Notes are free text a patient wrote: the trail says they changed, not what they say.
@@ -35,6 +37,22 @@ def record_access(request: HttpRequest, objects, view: str) -> None:
         object_repr=str(objects[0])[:200] if single else f"{len(objects)} {model._meta.verbose_name_plural}",
         action=LogEntry.Action.ACCESS,
         actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request),
         additional_data={"view": view, "ids": [obj.pk for obj in objects]},
+    )
+
+
+def record_account_event(request: HttpRequest, user, *, action: int, text: str, data: dict, actor=None) -> None:
+    """One row about a person's account itself (a second factor reset, an account deleted): what
+    happened, by whom and from where, with no health data."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        action=action,
+        changes_text=text,
+        actor=actor,
+        remote_addr=client_address(request),
+        additional_data=data,
     )

@@ -4,7 +4,7 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
@@ -196,3 +196,40 @@ class ContraceptionForm(forms.ModelForm):
             "contraception_primary": "For example an IUD, an implant, the pill.",
             "contraception_secondary": "A second, different method used at the same time, for example condoms.",
         }
+
+
+# --- Account ----------------------------------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.CharField(
+        label="Code", max_length=20, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+    )
+
+
+class EnrolForm(forms.Form):
+    otp_token = forms.CharField(
+        label="6-digit code from the app", max_length=10, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks for the account's password before something that cannot be undone. Checked with
+    authenticate(), so django-axes counts wrong guesses here as it does at sign-in."""
+
+    password = forms.CharField(label="Your password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError("That password is not right.")
+        return password

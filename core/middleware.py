@@ -1,6 +1,12 @@
 import time
 
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from . import twofactor
+from .client import client_address
 
 TOUCH_INTERVAL_SECONDS = 60
 
@@ -24,3 +30,45 @@ class SessionLengthMiddleware:
                 session["_touched"] = now
                 session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """A signed-in user who needs a second factor (staff always, patients who turned it on) and has
+    not given one in this session reaches only the pages below: every other page, the whole admin
+    included, sends them to enter a code, or to set up an authenticator if they have none yet."""
+
+    OPEN_VIEWS = {"two_factor", "two_factor_verify", "logout", "admin:logout", "healthz", "readyz"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not twofactor.required(request) or request.user.is_verified():
+            return None
+        if request.resolver_match.view_name in self.OPEN_VIEWS:
+            return None
+        if twofactor.enrolled(request.user):
+            return redirect_to_login(request.get_full_path(), reverse("two_factor_verify"))
+        if request.user.is_staff:
+            return redirect_to_login(request.get_full_path(), reverse("two_factor"))
+        request.session.pop(twofactor.REQUIRED_KEY, None)  # a patient whose device was removed
+        return None
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware, recording the client's address as the lockout sees it.
+
+    Its own reading takes the first X-Forwarded-For entry whenever the header is present: anyone
+    can write that header, so with no proxy (PROXY_COUNT=0) the trail would record whatever a
+    client claims. `get_extra_data` is the middleware's public hook for what goes into each entry."""
+
+    def get_extra_data(self, request):
+        data = super().get_extra_data(request)
+        if not settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            data["remote_addr"] = client_address(request)
+        if not settings.PROXY_COUNT:
+            data["remote_port"] = None  # X-Forwarded-Port, like the address, is only a proxy's word
+        return data

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import course_views, views
+from . import account_views, course_views, views
 from .converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
@@ -17,6 +17,11 @@ urlpatterns = [
     path("pregnancy/", course_views.pregnancy, name="pregnancy"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/two-factor/", account_views.two_factor, name="two_factor"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/export.json", account_views.account_export, name="account_export"),
+    path("accounts/delete/", account_views.account_delete, name="account_delete"),
+    path("accounts/sessions/sign-out-others/", account_views.sign_out_others, name="sign_out_others"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("learn/", views.learn_index, name="learn_index"),
     path("learn/<slug:slug>/", views.learn_topic, name="learn_topic"),

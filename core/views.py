@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import education, services
+from . import education, services, twofactor
 from .access import entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
@@ -285,7 +285,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile is saved.")
         return redirect("dashboard")
-    return render(request, "core/profile.html", {"form": form}, status=_status(form))
+    context = {"form": form, "two_factor": twofactor.enrolled(request.user)}
+    return render(request, "core/profile.html", context, status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])

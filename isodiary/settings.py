@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import client_address_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
 ]
 
@@ -49,11 +52,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.SessionLengthMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -134,7 +139,23 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+
+# The client's address. PROXY_COUNT is the number of trusted reverse proxies in front of the app
+# that append to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For
+# $proxy_add_x_forwarded_for;`). 0, the default, means the app is reached directly: the
+# connection's own address counts and the header, which anyone can send, is ignored. django-axes
+# (lockout) and core.client.client_address (audit trail) both ask django-ipware with these settings.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+_client_address = client_address_settings(PROXY_COUNT)
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+IPWARE_STRICT = _client_address["IPWARE_STRICT"]
+
+# Two-factor sign-in (django-otp): staff always, patients who turn it on. Wrong codes slow the
+# next attempt down (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "isodiary <no-reply@localhost>")
@@ -200,13 +221,19 @@ CRISIS_CONTACTS = env_str(
     "If you are in danger or thinking of harming yourself, call your local emergency number now.",
 )
 CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
+OTP_TOTP_ISSUER = CLINIC_NAME  # what authenticator apps show beside the account name
 # The public address, for links in e-mails sent outside a request (send_reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Health data never goes to logs: only warnings and errors, with no request bodies.
+# Django's own "django" logger has a console handler when DEBUG is on and also passes records up to
+# the root: it is given the root's handler and stops there, so each line prints once (runserver's
+# request lines keep their own "django.server" logger).
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }

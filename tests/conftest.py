@@ -1,8 +1,41 @@
+import django.test
 import pytest
 from django.core.cache import cache
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import views
 from tests.factories import ClinicianFactory, PatientFactory
+
+
+def confirmed_device(user) -> TOTPDevice:
+    """The user's authenticator app, as if they had set it up."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator app shows now, from the device's key (RFC 6238)."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+
+
+class Client(django.test.Client):
+    """Django's test client. force_login() of a staff user also gives the second factor, as a real
+    sign-in with a code would, by django-otp's own session key; `verified=False` leaves it out for
+    the tests of the two-factor step itself."""
+
+    def force_login(self, user, backend=None, verified: bool = True):
+        super().force_login(user, backend)
+        if verified and user.is_staff:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture

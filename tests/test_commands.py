@@ -76,3 +76,23 @@ def test_seed_demo_creates_accounts_with_entries_and_prints_credentials(capsys):
     assert sam.clinicians.filter(username="dr.demo").exists()
     call_command("seed_demo")  # idempotent
     assert User.objects.filter(username="sam").count() == 1
+
+
+def test_createclinician_says_what_the_first_sign_in_asks(monkeypatch, capsys):
+    monkeypatch.setenv("DJANGO_CLINICIAN_PASSWORD", "a-Long-clinic-pass-63")
+    call_command("createclinician", "drtwo", "--email", "dr@example.com", "--noinput")
+    out = capsys.readouterr().out
+    assert "set up two-factor sign-in" in out and "recovery codes" in out
+
+
+def test_seed_demo_says_what_the_clinicians_first_sign_in_asks_and_resets_on_request(capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("seed_demo")
+    assert "dr.demo is asked to set up two-factor sign-in" in capsys.readouterr().out
+    alex = User.objects.get(username="alex")
+    alex.patient.entries.all().delete()
+    TOTPDevice.objects.create(user=User.objects.get(username="dr.demo"), name="lost phone", confirmed=True)
+    call_command("seed_demo", "--reset")
+    assert User.objects.get(username="alex").patient.entries.count() >= 15
+    assert not TOTPDevice.objects.filter(user__username="dr.demo").exists()

@@ -74,3 +74,17 @@ def test_manage_py_reads_the_local_env_file_but_the_real_environment_wins(tmp_pa
     assert os.environ["ISODIARY_A"] == "from-file"
     assert os.environ["ISODIARY_B"] == "from-environment"
     monkeypatch.delenv("ISODIARY_A")
+
+
+def test_a_django_warning_is_logged_once_in_development():
+    # runserver (make run) sets DEBUG: Django's own console handler and the root's used to print
+    # every django.request line twice.
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    env.update(DEBUG="1")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, logging, os; os.environ['DJANGO_SETTINGS_MODULE']='isodiary.settings';"
+         " django.setup(); logging.getLogger('django.request').warning('Not Found: /nowhere')"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Not Found: /nowhere") == 1

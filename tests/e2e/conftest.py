@@ -2,9 +2,13 @@
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
+
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -72,3 +76,41 @@ def shoot(request):
         page.screenshot(path=SCREENSHOTS / f"{test}-{next(counter):02d}-{step}.png", full_page=True)
 
     return take
+
+
+def code_at(key: bytes, when: float) -> str:
+    """The 6-digit code an authenticator app with this key shows at `when` (RFC 6238)."""
+    generator = TOTP(key)
+    generator.time = when
+    return f"{generator.token():06d}"
+
+
+def next_code(device) -> str:
+    """A code this device accepts now: the current one, or the next one (django-otp allows a step
+    of clock drift) when the current step was already used, since a code is good only once."""
+    device.refresh_from_db()
+    now_step = int((time.time() - device.t0) // device.step)
+    step = max(now_step, device.last_t + 1)
+    return code_at(device.bin_key, device.t0 + step * device.step + 1)
+
+
+def sign_in_staff(page, base: str, user, password: str = PASSWORD, next_path: str = "/admin/") -> None:
+    """Sign a staff user in through the real pages, the second step included: their authenticator
+    app is set up (as after enrolment) and the code is worked out from its key, as the app does."""
+    from tests.conftest import confirmed_device
+
+    device = confirmed_device(user)
+    page.goto(f"{base}/admin/login/?next={next_path}")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", password)
+    page.locator("form [type=submit]").click()
+    page.wait_for_url("**/accounts/two-factor/verify/**")
+    page.fill("input[name=otp_token]", next_code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+@pytest.fixture
+def staff_sign_in(server):
+    """sign_in_staff(page, user) against the live server."""
+    return lambda page, user, **kwargs: sign_in_staff(page, server.url, user, **kwargs)

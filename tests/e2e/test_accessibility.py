@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PUBLIC = ["/", "/accounts/signup/", "/accounts/login/", "/learn/", "/learn/mood/", "/learn/warning-signs/",
           "/learn/?q=sun"]
 SIGNED_IN = ["/", "/diary/", "/diary/new/", f"/diary/{date.today().isoformat()}/", "/accounts/profile/", "/mood-check/",
-             "/pregnancy/"]
+             "/pregnancy/", "/accounts/two-factor/", "/accounts/delete/", "/accounts/sessions/sign-out-others/"]
 
 
 def serious(page) -> list[str]:

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.models import Alert
+from tests.e2e.conftest import sign_in_staff
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,7 +101,7 @@ def test_a_clinician_acknowledges_an_alert_from_the_queue(server, screen, shoot)
     from tests.factories import EntryFactory
 
     services.entry_save(entry=EntryFactory.build(patient=patient, date=date.today(), sunburn="blistering"))
-    sign_in(page, server.url, "drq", path="/admin/login/?next=/admin/")
+    sign_in_staff(page, server.url, doctor)
     expect(page.locator('[data-summary="open-urgent"]')).to_have_text("1")
     shoot(page, "admin-index-summary")
     page.get_by_role("link", name="Open urgent alerts").click()

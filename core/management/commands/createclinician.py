@@ -10,6 +10,12 @@ from django.db import transaction
 from core.models import CLINICIANS_GROUP
 
 CREDENTIAL_VARIABLE = "DJANGO_CLINICIAN_PASSWORD"  # the environment variable that holds it
+SECOND_FACTOR_NOTE = (
+    "First sign-in: after the password, {username} is asked to set up two-factor sign-in: scan a QR code\n"
+    "with an authenticator app (or type its setup key), enter the 6-digit code it shows, and keep the 10\n"
+    "recovery codes shown once. The admin opens only after that, and every later sign-in asks for a code.\n"
+    "Lost phone: a superuser resets it in /admin/auth/user/ (action \"Reset two-factor sign-in\")."
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +45,7 @@ class Command(BaseCommand):
             group, _ = Group.objects.get_or_create(name=CLINICIANS_GROUP)
             user.groups.add(group)
         self.stdout.write(self.style.SUCCESS(f"Clinician {username!r} created."))
+        self.stdout.write(SECOND_FACTOR_NOTE.format(username=username))
 
     def _password(self, interactive: bool) -> str:
         if not interactive:

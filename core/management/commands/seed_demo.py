@@ -8,21 +8,32 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import services
+from core.management.commands.createclinician import SECOND_FACTOR_NOTE
 from core.models import CLINICIANS_GROUP, DiaryEntry, Patient, PregnancyTest
 
 DAYS = 24
+DEMO_USERNAMES = ["dr.demo", "alex", "sam"]
 
 
 class Command(BaseCommand):
     help = (
         "Create demo accounts (a clinician and two patients with a few weeks of entries) and print "
-        "their credentials. Safe to run again: it resets the demo passwords and keeps existing entries."
+        "their credentials. Safe to run again: it resets the demo passwords and keeps existing entries; "
+        "--reset deletes the demo accounts and their data first and starts them afresh."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true",
+                            help="Delete the demo accounts (dr.demo, alex, sam) and all their data, then recreate them")
+
+    def handle(self, *args, reset: bool = False, **options):
         User = get_user_model()
         credentials = []
         with transaction.atomic():
+            if reset:
+                with services.patient_write():  # demo rows, not copied into the audit trail
+                    deleted = User.objects.filter(username__in=DEMO_USERNAMES).delete()[0]
+                self.stdout.write(f"Deleted the demo accounts and their data ({deleted} rows).")
             clinician, password = self._user(User, "dr.demo", "dr.demo@example.com", staff=True)
             clinician.first_name, clinician.last_name = "Dana", "Demo"
             clinician.save(update_fields=["first_name", "last_name"])
@@ -44,6 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo accounts (passwords are new on every run):"))
         for role, username, password, url in credentials:
             self.stdout.write(f"  {role:<9} username: {username:<8} password: {password}   then open {url}")
+        self.stdout.write(SECOND_FACTOR_NOTE.format(username="dr.demo"))
 
     def _user(self, User, username: str, email: str, staff: bool):
         user, _ = User.objects.get_or_create(username=username, defaults={"email": email})

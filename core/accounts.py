@@ -1,0 +1,59 @@
+"""A person's account as a whole: ending their other sessions, and deleting it with all its data."""
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.http import HttpRequest
+
+from . import audit
+from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Reminder, RuleOverride
+
+# The audit trail's rows about these records hold their values (scores, thresholds, profile fields).
+AUDITED_RECORDS = [DiaryEntry, Alert, RuleOverride]
+COUNTED_RECORDS = {"entries": DiaryEntry, "alerts": Alert, "mood_checks": MoodCheck,
+                   "pregnancy_tests": PregnancyTest, "reminders": Reminder, "threshold_changes": RuleOverride}
+
+
+def sign_out_other_sessions(request: HttpRequest, password: str) -> None:
+    """End every other session of this user, keeping this one.
+
+    Django checks each session against a hash of the user's password hash, and a session whose hash
+    no longer matches is signed out ("Session invalidation on password change"). Setting the same
+    password again gives it a new salt, so a new hash: the other sessions end wherever they are
+    stored, and update_session_auth_hash() moves this one over, as Django's own password change does."""
+    user = request.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
+
+
+def delete_account(request: HttpRequest) -> None:
+    """Delete the signed-in patient's account and everything it holds, in one transaction.
+
+    The audit trail keeps who looked at or changed which record and when, with the values in those
+    rows blanked out, and gains one row saying the account was deleted by its owner (counts only).
+    The deletes themselves are not copied into the trail row by row: that would copy the data."""
+    user = request.user
+    patient = Patient.objects.get(user=user)
+    counts = {name: model.objects.filter(patient=patient).count() for name, model in COUNTED_RECORDS.items()}
+    with transaction.atomic(), disable_auditlog():
+        _blank_trail(Patient, Patient.objects.filter(pk=patient.pk))
+        for model in AUDITED_RECORDS:
+            _blank_trail(model, model.objects.filter(patient=patient))
+        audit.record_account_event(
+            request, user, action=LogEntry.Action.DELETE, text="The patient deleted their account and all its data.",
+            data={"event": "account deleted by its owner", "patient_id": patient.pk, "deleted": counts},
+        )
+        logout(request)
+        user.delete()  # the profile and every record of it go with the user (on_delete=CASCADE)
+
+
+def _blank_trail(model, records) -> None:
+    trail = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                    object_id__in=records.values("pk"))
+    trail.update(
+        changes=None, changes_text="", serialized_data=None,
+        object_repr=f"{model._meta.verbose_name} (deleted with the patient's account)",
+    )

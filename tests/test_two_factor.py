@@ -1,0 +1,244 @@
+"""Two-factor sign-in: staff must set it up before any admin page, and every sign-in asks for a code."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import confirmed_device, current_code
+from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PAGES = ["/admin/", "/admin/core/patient/", "/admin/core/alert/", "/admin/auditlog/logentry/"]
+
+
+def sign_in(client, username: str, path: str = "/admin/login/?next=/admin/"):
+    """The first step, as a person does it: username and password on the sign-in form."""
+    response = client.post(path, {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+@pytest.fixture
+def doctor(db):
+    return ClinicianFactory(username="drq")
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_it_sends_a_clinician_without_an_authenticator_to_set_one_up_from_every_admin_page(client, doctor, page):
+    sign_in(client, "drq")
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/?next=")
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_it_asks_an_enrolled_clinician_for_a_code_before_any_admin_page(client, doctor, page):
+    confirmed_device(doctor)
+    sign_in(client, "drq")
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/verify/?next=")
+
+
+def test_the_setup_page_shows_the_otpauth_uri_as_text_and_a_token_field(client, doctor):
+    sign_in(client, "drq")
+    page = client.get("/accounts/two-factor/").content.decode()
+    device = TOTPDevice.objects.get(user=doctor, confirmed=False)
+    assert "otpauth://totp/" in page
+    assert device.config_url.replace("&", "&amp;") in page
+    assert 'name="otp_token"' in page
+    assert '<img src="data:image/svg+xml' in page  # the QR code, no inline script or style
+
+
+def test_a_wrong_first_code_turns_nothing_on(client, doctor):
+    sign_in(client, "drq")
+    client.get("/accounts/two-factor/")
+    response = client.post("/accounts/two-factor/", {"otp_token": "123456"})
+    assert response.status_code == 400
+    assert "That code is not right" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=doctor, confirmed=True).exists()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_enrolment_gives_recovery_codes_and_opens_the_admin(client, doctor):
+    sign_in(client, "drq")
+    client.get("/accounts/two-factor/?next=/admin/")
+    device = TOTPDevice.objects.get(user=doctor)
+    response = client.post("/accounts/two-factor/", {"otp_token": current_code(device), "next": "/admin/"})
+    assert response.status_code == 200
+    codes = [t.token for t in StaticDevice.objects.get(user=doctor).token_set.all()]
+    assert len(codes) == 10
+    assert all(code in response.content.decode() for code in codes)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_every_sign_in_then_asks_for_a_code(client, doctor):
+    device = confirmed_device(doctor)
+    sign_in(client, "drq")
+    response = client.get("/accounts/two-factor/verify/?next=/admin/")
+    assert 'name="otp_token"' in response.content.decode()
+    response = client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device), "next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/core/patient/").status_code == 200
+
+
+def test_a_wrong_code_is_refused_and_the_admin_stays_shut(client, doctor):
+    device = confirmed_device(doctor)
+    sign_in(client, "drq")
+    wrong = f"{(int(current_code(device)) + 500000) % 1000000:06d}"
+    response = client.post("/accounts/two-factor/verify/", {"otp_token": wrong})
+    assert response.status_code == 400
+    assert "That code is not right" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+def test_codes_right_after_a_wrong_one_wait_for_the_throttle(client, doctor):
+    device = confirmed_device(doctor)
+    sign_in(client, "drq")
+    client.post("/accounts/two-factor/verify/", {"otp_token": "000000" if current_code(device) != "000000" else "1"})
+    response = client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+
+
+def test_a_recovery_code_signs_in_once(client, doctor):
+    confirmed_device(doctor)
+    recovery = StaticDevice.objects.create(user=doctor, name="Recovery codes")
+    recovery.token_set.create(token="abcd2345")
+    sign_in(client, "drq")
+    response = client.post("/accounts/two-factor/verify/", {"otp_token": "ABCD 2345", "next": "/admin/"})
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+    client.post("/accounts/logout/")
+    sign_in(client, "drq")
+    response = client.post("/accounts/two-factor/verify/", {"otp_token": "abcd2345"})
+    assert response.status_code == 400
+
+
+def test_a_clinician_cannot_turn_it_off(client, doctor):
+    device = confirmed_device(doctor)
+    client.force_login(doctor)
+    response = client.post("/accounts/two-factor/", {"action": "off", "otp_token": current_code(device)})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=doctor, confirmed=True).exists()
+
+
+def test_an_unverified_session_cannot_enrol_a_second_authenticator(client, doctor):
+    confirmed_device(doctor)
+    sign_in(client, "drq")
+    response = client.get("/accounts/two-factor/")
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert TOTPDevice.objects.filter(user=doctor).count() == 1
+
+
+def test_sign_out_is_open_before_the_code(client, doctor):
+    confirmed_device(doctor)
+    sign_in(client, "drq")
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+# --- Patients ---------------------------------------------------------------------------------
+
+
+def test_a_patient_is_not_asked_for_a_code_unless_they_turned_it_on(client, patient):
+    sign_in(client, "pat", "/accounts/login/")
+    assert client.get("/").status_code == 200
+
+
+def test_a_patient_turns_it_on_and_then_sign_in_asks_for_a_code(client, patient):
+    sign_in(client, "pat", "/accounts/login/")
+    assert "Two-factor sign-in</a>: off" in client.get("/accounts/profile/").content.decode()
+    client.get("/accounts/two-factor/")
+    device = TOTPDevice.objects.get(user=patient.user)
+    client.post("/accounts/two-factor/", {"otp_token": current_code(device)})
+    assert "Two-factor sign-in</a>: on" in client.get("/accounts/profile/").content.decode()
+
+    client.post("/accounts/logout/")
+    sign_in(client, "pat", "/accounts/login/")
+    response = client.get("/diary/")
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    device.refresh_from_db()
+    device.throttle_reset()
+    device.last_t = -1  # the same 30-second code again, as if the next one had come up
+    device.save()
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
+    assert client.get("/diary/").status_code == 200
+
+
+def test_a_patient_turns_it_off_with_a_code(client, patient):
+    device = confirmed_device(patient.user)
+    client.force_login(patient.user)
+    response = client.post("/accounts/two-factor/", {"action": "off", "otp_token": current_code(device)})
+    assert response["Location"].startswith("/accounts/two-factor/verify/")  # not verified in this session yet
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
+    device.refresh_from_db()
+    device.last_t = -1
+    device.save()
+    client.post("/accounts/two-factor/", {"action": "off", "otp_token": current_code(device)})
+    assert not TOTPDevice.objects.filter(user=patient.user).exists()
+
+
+# --- Superusers reset a lost phone --------------------------------------------------------------
+
+
+def test_a_superuser_resets_a_clinicians_second_factor_and_it_is_audited(client, doctor):
+    confirmed_device(doctor)
+    StaticDevice.objects.create(user=doctor, name="Recovery codes")
+    root = get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
+    client.force_login(root)
+    response = client.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [doctor.pk]})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=doctor).exists()
+    assert not StaticDevice.objects.filter(user=doctor).exists()
+    entry = LogEntry.objects.get(object_id=doctor.pk, additional_data__event="two-factor reset")
+    assert entry.actor == root
+
+    client.post("/accounts/logout/")
+    sign_in(client, "drq")
+    assert client.get("/admin/")["Location"].startswith("/accounts/two-factor/?next=")
+
+
+def test_a_clinician_cannot_reset_anyones_second_factor(client, doctor):
+    other = ClinicianFactory(username="drz")
+    confirmed_device(other)
+    client.force_login(doctor)
+    response = client.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [other.pk]})
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=other).exists()
+
+
+def test_the_patient_page_names_the_user_without_a_link_a_clinician_could_not_follow(client, doctor):
+    patient = PatientFactory(user__username="alexp", user__first_name="Alex", user__last_name="Park")
+    patient.clinicians.add(doctor)
+    client.force_login(doctor)
+    page = client.get(f"/admin/core/patient/{patient.pk}/change/").content.decode()
+    assert "alexp (Alex Park)" in page
+    assert "/admin/auth/user/" not in page
+
+
+def test_a_session_from_before_a_patient_turned_it_on_is_asked_for_a_code_on_the_two_factor_page(client, patient):
+    client.force_login(patient.user)
+    device = confirmed_device(patient.user)  # turned on elsewhere, after this session began
+    response = client.get("/accounts/two-factor/")
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
+    assert client.get(response["Location"]).status_code == 200
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
+    assert "Two-factor sign-in is on" in client.get("/accounts/two-factor/").content.decode()
+
+
+def test_an_anonymous_visitor_reaches_no_two_factor_page(client):
+    for path in ("/accounts/two-factor/", "/accounts/two-factor/verify/"):
+        assert client.get(path)["Location"].startswith("/accounts/login/")
+
+
+def test_the_user_list_shows_superusers_who_has_two_factor_sign_in(client, doctor):
+    confirmed_device(doctor)
+    ClinicianFactory(username="drnone")
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD))
+    rows = {u.username: u.has_two_factor for u in client.get("/admin/auth/user/").context["cl"].result_list}
+    assert rows["drq"] is True and rows["drnone"] is False
