@@ -139,7 +139,7 @@ def test_logging_tests_and_contraception(patient_client, pregnant_capable):
     pregnant_capable.refresh_from_db()
     assert pregnant_capable.contraception_primary == "IUD"
     page = patient_client.get("/pregnancy/").content.decode()
-    assert f'data-collect-by="{(TODAY + timedelta(days=7)).isoformat()}"' in page
+    assert f'data-collect-by="{(TODAY + timedelta(days=6)).isoformat()}"' in page  # the test day is day 1
     assert "data-next-test=" in page
     assert patient_client.post("/pregnancy/", {"log_test": "1", "date": (TODAY + timedelta(days=1)).isoformat(),
                                                "result": "negative"}).status_code == 400
@@ -224,7 +224,7 @@ def test_the_dashboard_shows_the_pregnancy_calendar(patient_client, pregnant_cap
     pregnant_capable.save()
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=2), result="negative")
     page = patient_client.get("/").content.decode()
-    assert f'data-collect-by="{(TODAY + timedelta(days=5)).isoformat()}"' in page
+    assert f'data-collect-by="{(TODAY + timedelta(days=4)).isoformat()}"' in page  # day 1 is the test day
     until = add_months(TODAY + timedelta(days=60), 1)
     assert f'data-contraception-until="{until.isoformat()}"' in page
     assert f'data-next-test="{add_months(TODAY - timedelta(days=2), 1).isoformat()}"' in page
