@@ -52,6 +52,19 @@ def test_the_dashboard_shows_cumulative_dose_and_projection(patient_client, pati
     assert "<progress" in page
 
 
+def test_reaching_the_target_never_reads_as_you_can_stop(patient_client, patient):
+    patient.course_start = TODAY - timedelta(days=1)
+    patient.weight_kg = Decimal("20")
+    patient.target_low_mg_per_kg, patient.target_high_mg_per_kg = 10, 15
+    patient.save()
+    EntryFactory(patient=patient, date=TODAY, dose_mg=200)  # 10 mg/kg: the prescriber's lower end
+    page = patient_client.get("/").content.decode()
+    assert "data-target-reached" in page
+    assert "This does not mean you can stop" in page
+    assert "prescriber&#x27;s target" in page or "prescriber's target" in page
+    assert 'href="/learn/what-is-isotretinoin/#cumulative-dose"' in page
+
+
 def test_the_dashboard_asks_for_the_weight_when_missing(patient_client):
     assert "Add your weight" in patient_client.get("/").content.decode()
 
