@@ -35,7 +35,7 @@ from .admin_filters import (
 from .admin_list import ActionForm
 from .charts import build_chart
 from .course_views import course_context
-from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
+from .models import LOCKED_MESSAGE, Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
 from .views import csv_response, write_entries_csv
 
 SEVERITY_LABEL = {3: "urgent", 2: "warning", 1: "info"}
@@ -374,13 +374,26 @@ def acknowledge(queryset, user) -> int:
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "severity", "threshold", "run_days", "enabled"]
+    list_display = ["code", "title", "severity", "threshold", "run_days", "enabled", "safety_rule"]
     readonly_fields = ["code"]
     fields = ["code", "title", "severity", "threshold", "run_days", "enabled", "message", "advice", "learn_slug",
               "learn_anchor"]
 
     def has_add_permission(self, request):
         return False  # a rule's logic lives in core.rules: codes come from the data migration
+
+    @admin.display(boolean=True, description="safety rule")
+    def safety_rule(self, obj: Rule) -> bool:
+        return obj.locked
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.locked:
+            # Say so before the edit, not only in the error after it (Rule.clean enforces it).
+            for name in ("enabled", "severity", "threshold", "run_days"):
+                if name in form.base_fields:
+                    form.base_fields[name].help_text = LOCKED_MESSAGE
+        return form
 
     def has_delete_permission(self, request, obj=None):
         return False

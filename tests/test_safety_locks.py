@@ -180,3 +180,10 @@ def test_an_item_9_override_written_behind_validation_still_fires(db):
     RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="phq9-item9"), threshold=3)
     services.mood_check_save(patient=patient, answers=[0, 0, 0, 0, 0, 0, 0, 0, 1], on=patient.today())
     assert Alert.objects.filter(patient=patient, rule_code="phq9-item9", severity="urgent").exists()
+
+
+def test_the_rule_admin_says_which_rules_are_safety_rules_before_an_edit(superuser_client):
+    page = superuser_client.get(f"/admin/core/rule/{Rule.objects.get(code='red-flag').pk}/change/").content.decode()
+    assert "This is a safety rule" in page
+    other = superuser_client.get(f"/admin/core/rule/{Rule.objects.get(code='sunburn').pk}/change/").content.decode()
+    assert "This is a safety rule" not in other
