@@ -4,7 +4,8 @@ import dataclasses
 from datetime import date, timedelta
 
 from auditlog.context import disable_auditlog
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,16 +22,10 @@ from .models import (
     Severity,
     Symptom,
 )
-from .versions import patient_rules
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
-    """The rule settings in force for one patient: defaults with that patient's overrides applied,
-    read once per change to either (Patient.rules_version)."""
-    return patient_rules(patient, lambda: _read_rule_settings(patient))
-
-
-def _read_rule_settings(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
+    """The rule settings in force for one patient: defaults with that patient's overrides applied."""
     defaults = {rule.code: rule for rule in Rule.objects.all()}
     overrides = {o.rule.code: o for o in RuleOverride.objects.filter(patient=patient).select_related("rule")}
     settings = {}
@@ -89,26 +84,11 @@ def patient_write():
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
 
-# Two plain statements, run by every entry write: building them with the ORM took several times
-# longer than running them.
-SURROUNDING_ALERTS_SQL = """
-    SELECT * FROM core_alert
-    WHERE entry_id = %s
-       OR (patient_id = %s AND entry_date >= %s AND entry_date <= %s AND resolved_at IS NULL
-           AND entry_id IS NOT NULL AND rule_code IN (%s, %s, %s))
-"""
-DEPENDS_ON_OTHER_DAYS = sorted(rules.DEPENDS_ON_OTHER_DAYS)  # one for each %s of the IN above
-SURROUNDING_DAYS_SQL = """
-    SELECT date, skin_dryness, lip_dryness, eye_dryness, mood, sun_minutes, sunscreen, sunburn, symptoms
-    FROM core_diaryentry WHERE patient_id = %s AND date >= %s AND date <= %s
-"""
-SYMPTOMS = DiaryEntry._meta.get_field("symptoms")
+DAY_FIELDS = [field.name for field in dataclasses.fields(rules.Day)]
 
 
-def day_from_row(row) -> rules.Day:
-    """A rules.Day from a row of SURROUNDING_DAYS_SQL (its columns are Day's fields, in order)."""
-    *values, symptoms = row
-    return rules.Day(*values, symptoms=frozenset(SYMPTOMS.from_db_value(symptoms, None, connection) or ()))
+def day_from_values(values: dict) -> rules.Day:
+    return rules.Day(**{**values, "symptoms": frozenset(values["symptoms"] or ())})
 
 
 @dataclasses.dataclass
@@ -128,15 +108,13 @@ class Surroundings:
         # Neighbours' findings that may depend on these days, and everything those findings look at.
         first, last = min(days) - timedelta(days=after), max(days) + timedelta(days=reach)
         own_id = entry.pk if entry else None
-        alerts = list(Alert.objects.raw(
-            SURROUNDING_ALERTS_SQL, [own_id, patient.pk, first, last, *DEPENDS_ON_OTHER_DAYS]
-        ))
-        with connection.cursor() as cursor:
-            span = [first - timedelta(days=before), last + timedelta(days=after)]
-            cursor.execute(SURROUNDING_DAYS_SQL, [patient.pk, *span])
-            rows = cursor.fetchall()
+        nearby = Q(patient=patient, entry_date__gte=first, entry_date__lte=last, resolved_at__isnull=True,
+                   entry__isnull=False, rule_code__in=rules.DEPENDS_ON_OTHER_DAYS)
+        alerts = list(Alert.objects.filter(nearby | Q(entry_id=own_id) if own_id else nearby))
+        span = (first - timedelta(days=before), last + timedelta(days=after))
+        rows = DiaryEntry.objects.for_patient(patient).filter(date__range=span).values(*DAY_FIELDS)
         return cls(
-            days={row[0]: day_from_row(row) for row in rows},
+            days={row["date"]: day_from_values(row) for row in rows},
             own_alerts=[a for a in alerts if a.entry_id == own_id],
             neighbour_alerts=[a for a in alerts if a.entry_id != own_id and a.entry_date not in days],
         )
@@ -276,7 +254,9 @@ def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
 
 
 def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
-    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged."""
+    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged (or the
+    patient can no longer become pregnant). Run on the write path and by the scheduled
+    send_reminders, never while a page is shown: a test becomes missed as the days pass."""
     due = next_pregnancy_test(patient, today)
     source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
     stale = Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved()
@@ -287,3 +267,16 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
             _raise(patient, rule, source=source, on=due.due, detail=f"Test due {due.due.isoformat()} ({due.reason})")
     stale.update(resolved_at=timezone.now())
     return due
+
+
+def missed_tests_sync() -> int:
+    """course_alerts_sync for every patient it may concern: those who can become pregnant and
+    those with a missed-test warning still open. Returns how many patients it looked at."""
+    patients = Patient.objects.filter(
+        Q(can_become_pregnant=True) | Q(alerts__rule_code="pregnancy-test-due", alerts__resolved_at__isnull=True)
+    ).distinct()
+    count = 0
+    for patient in patients:
+        course_alerts_sync(patient, patient.today())
+        count += 1
+    return count

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,7 +25,7 @@ from .access import entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .forms import EntryForm, ProfileForm, SignupForm
-from .models import Alert, DiaryEntry, Patient
+from .models import Alert, DiaryEntry, Patient, Rule
 from .versions import patient_fragment
 
 CHART_DAYS = 30
@@ -346,9 +346,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        Rule.objects.exists()  # the database answers, and is migrated
+    except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
 

@@ -151,8 +151,8 @@ def test_saving_reads_a_bounded_window_however_long_the_diary(patient, monkeypat
         EntryFactory(patient=patient, date=TODAY - timedelta(days=back), mood=5)
     EntryFactory(patient=patient, date=TODAY + timedelta(days=5), mood=5)  # outside the window, after
     seen = [TODAY]  # the entry itself
-    real = services.day_from_row
-    monkeypatch.setattr(services, "day_from_row", lambda row: seen.append(row[0]) or real(row))
+    real = services.day_from_values
+    monkeypatch.setattr(services, "day_from_values", lambda row: seen.append(row["date"]) or real(row))
     services.entry_save(entry=EntryFactory.build(patient=patient, date=TODAY, mood=5))
     # The days the entry's rules see (7 before, 2 after) and those its neighbours' run and
     # mood-drop findings see (up to 9 either side): the 9 days before, the saved day read back,

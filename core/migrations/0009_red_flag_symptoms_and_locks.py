@@ -93,6 +93,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_patient_data_version")]
+    dependencies = [("core", "0007_patient_version_triggers")]
 
     operations = [migrations.RunPython(forwards, backwards)]
