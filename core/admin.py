@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import audit, services
+from . import audit, models, services
 from .admin_filters import (
     AlertStatusFilter,
     AssignedClinicianFilter,
@@ -29,17 +29,7 @@ from .admin_filters import (
 )
 from .charts import build_chart
 from .course_views import course_context
-from .models import (
-    LOCKED_MESSAGE,
-    SEVERITY_LEVEL,
-    Alert,
-    DiaryEntry,
-    MoodCheck,
-    Patient,
-    PregnancyTest,
-    Rule,
-    RuleOverride,
-)
+from .models import SEVERITY_LEVEL, Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
 from .views import csv_response, write_entries_csv
 
 PATIENT_CHART_DAYS = 90
@@ -349,7 +339,7 @@ class RuleAdmin(admin.ModelAdmin):
             # Say so before the edit, not only in the error after it (Rule.clean enforces it).
             for name in ("enabled", "severity", "threshold", "run_days"):
                 if name in form.base_fields:
-                    form.base_fields[name].help_text = LOCKED_MESSAGE
+                    form.base_fields[name].help_text = models.LOCKED_MESSAGE
         return form
 
     def has_delete_permission(self, request, obj=None):
