@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, services, twofactor
+from . import audit, models, services, twofactor
 from .admin_filters import (
     AlertStatusFilter,
     AssignedClinicianFilter,
@@ -336,13 +336,26 @@ def acknowledge(queryset, user) -> int:
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "severity", "threshold", "run_days", "enabled"]
+    list_display = ["code", "title", "severity", "threshold", "run_days", "enabled", "safety_rule"]
     readonly_fields = ["code"]
     fields = ["code", "title", "severity", "threshold", "run_days", "enabled", "message", "advice", "learn_slug",
               "learn_anchor"]
 
     def has_add_permission(self, request):
         return False  # a rule's logic lives in core.rules: codes come from the data migration
+
+    @admin.display(boolean=True, description="safety rule")
+    def safety_rule(self, obj: Rule) -> bool:
+        return obj.locked
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.locked:
+            # Say so before the edit, not only in the error after it (Rule.clean enforces it).
+            for name in ("enabled", "severity", "threshold", "run_days"):
+                if name in form.base_fields:
+                    form.base_fields[name].help_text = models.LOCKED_MESSAGE
+        return form
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -13,14 +13,14 @@ from django.utils.safestring import SafeString, mark_safe
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 34, 56, 12, 28
 
-# Colour-blind-safe colours (Okabe–Ito), each series also with its own dash pattern.
+# Color-blind-safe colors (Okabe–Ito), each series also with its own dash pattern.
 SERIES = [
     ("skin_dryness", "Skin dryness", "#0072B2", ""),
     ("lip_dryness", "Lip dryness", "#D55E00", "6 3"),
     ("eye_dryness", "Eye dryness", "#009E73", "2 3"),
     ("mood", "Mood", "#CC79A7", "10 4 2 4"),
 ]
-SUN_COLOUR = "#E69F00"
+SUN_COLOR = "#E69F00"
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Chart:
             "",
             '<li class="list-inline-item"><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" '
             'x2="26" y2="5" stroke="{}" stroke-width="3" stroke-dasharray="{}"/></svg> {}</li>',
-            ((colour, dash or "none", label) for label, colour, dash in self.legend),
+            ((color, dash or "none", label) for label, color, dash in self.legend),
         )
 
 
@@ -89,7 +89,7 @@ def build_chart(entries: Iterable, start: date, end: date) -> Chart:
         )
     sun_values = [r.sun_minutes for r in rows if r.sun_minutes is not None]
     sun_max = max(60, -(-max(sun_values, default=0) // 60) * 60)
-    legend = [(label, colour, dash) for _, label, colour, dash in SERIES]
+    legend = [(label, color, dash) for _, label, color, dash in SERIES]
     return Chart(start, end, rows, _svg(rows, sun_max), legend, sun_max)
 
 
@@ -121,9 +121,9 @@ def _svg(rows: list[ChartRow], sun_max: int) -> SafeString:
             top = y(row.sun_minutes, sun_max)
             parts.append(
                 f'<rect x="{x(i) - bar_w / 2:.1f}" y="{top:.1f}" width="{bar_w:.1f}" '
-                f'height="{TOP + plot_h - top:.1f}" fill="{SUN_COLOUR}" fill-opacity="0.35"/>'
+                f'height="{TOP + plot_h - top:.1f}" fill="{SUN_COLOR}" fill-opacity="0.35"/>'
             )
-    for name, _label, colour, dash in SERIES:
+    for name, _label, color, dash in SERIES:
         # A day without an entry breaks the line, so gaps are visible rather than bridged.
         segment: list[str] = []
         segments = []
@@ -141,10 +141,10 @@ def _svg(rows: list[ChartRow], sun_max: int) -> SafeString:
         for seg in segments:
             if len(seg) == 1:
                 cx, cy = seg[0].split(",")
-                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{color}"/>')
             else:
                 parts.append(
-                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{colour}" stroke-width="2"{dash_attr}/>'
+                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{color}" stroke-width="2"{dash_attr}/>'
                 )
     if rows:
         for i in (0, len(rows) - 1):

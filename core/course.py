@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+# iPLEDGE: a prescription is collected within a 7-day window that starts on the day the
+# pregnancy-test sample is taken (day 1), so its last day is the test day + 6.
 PRESCRIPTION_WINDOW_DAYS = 7
+# Before the course: a screening test, then a confirmation test at least 19 days after it
+# (prescribing information, section 5.1), so that two tests a day apart never count as both.
+CONFIRMATION_TEST_MIN_DAYS = 19
 
 
 def add_months(day: date, months: int = 1) -> date:
@@ -75,21 +80,30 @@ class TestDue:
 def next_pregnancy_test(
     tests: Iterable[date], *, course_start: date | None, course_end: date | None, today: date
 ) -> TestDue | None:
-    """The next pregnancy test the prevention programme asks for: two before the course, one a
-    month during it, one at its end and one a month after the last dose. None when all are done."""
+    """The next pregnancy test iPLEDGE asks for, given the dates of the negative tests: before the
+    course a screening test and a confirmation test at least 19 days later; one a month during the
+    course; one a month after the last dose. None when all are done."""
     tests = sorted(tests)
     if course_start is None or today <= course_start:
         before = [t for t in tests if course_start is None or t <= course_start]
-        if len(before) < 2:
-            return TestDue(course_start or today, "before you start (two negative tests are needed)")
+        wait = timedelta(days=CONFIRMATION_TEST_MIN_DAYS)
+        if not before:
+            # Early enough for the second test to fit before the start; today when no start is set.
+            return TestDue(course_start - wait if course_start else today,
+                           "first test before you start, in a medical setting")
+        confirmation = before[0] + wait
+        if before[-1] < confirmation:
+            # The earliest day for it; with no start set yet it is not overdue.
+            return TestDue(confirmation if course_start else max(confirmation, today),
+                           f"second test before you start, at least {CONFIRMATION_TEST_MIN_DAYS} days after "
+                           "the first, in a medical setting")
         if course_start is None:
             return None
     last = tests[-1] if tests else course_start
     if course_end is None or last < course_end:
         monthly = add_months(last, 1)
-        if course_end is not None and monthly >= course_end:
-            return TestDue(course_end, "at the end of the course")
-        return TestDue(monthly, "monthly test during the course")
+        if course_end is None or monthly <= course_end:
+            return TestDue(monthly, "monthly test during the course")
     one_month_after = add_months(course_end, 1)
     if last < one_month_after:
         return TestDue(one_month_after, "one month after your last dose")
@@ -97,10 +111,10 @@ def next_pregnancy_test(
 
 
 def prescription_deadline(last_negative_test: date | None) -> date | None:
-    """A prescription must be collected within 7 days of the test."""
+    """The last day to collect a prescription: the test day is day 1 of the 7-day window."""
     if last_negative_test is None:
         return None
-    return last_negative_test + timedelta(days=PRESCRIPTION_WINDOW_DAYS)
+    return last_negative_test + timedelta(days=PRESCRIPTION_WINDOW_DAYS - 1)
 
 
 def contraception_until(course_end: date | None) -> date | None:

@@ -9,9 +9,11 @@ Each file in core/content/ starts with a block like
     audience: Who the page is for.
     reviewed: 2026-11-23
     sources:
-      - Source document: ...
-      - Correction: ... (FDA prescribing information)
+      - Title. Publisher, date. https://address
     ---
+
+Each source is cited as a reader would look it up: title, publisher, date and a web address at
+the end of the line. A line without an https address (a repository path, say) is an error.
 
 The files are read, rendered to HTML, sanitised with an allow-list and cached once per process.
 A broken file (missing field, duplicate slug, bad date) raises ContentError, which the system
@@ -48,13 +50,32 @@ class ContentError(ValueError):
 
 
 @dataclass(frozen=True)
+class Source:
+    citation: str  # title, publisher, date
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.citation} {self.url}"
+
+
+SOURCE_RE = re.compile(r"^(?P<citation>.+\S)\s+(?P<url>https://\S+)$")
+
+
+def parse_source(line: str, path: Path) -> Source:
+    match = SOURCE_RE.match(line)
+    if match is None:
+        raise ContentError(f"{path.name}: source {line[:60]!r} must end with its https:// address")
+    return Source(match["citation"], match["url"])
+
+
+@dataclass(frozen=True)
 class Topic:
     slug: str
     title: str
     summary: str
     audience: str
     reviewed: date
-    sources: tuple[str, ...]
+    sources: tuple[Source, ...]
     html: SafeString
     text: str
     anchors: frozenset[str]
@@ -123,7 +144,7 @@ def load_topic(path: Path) -> Topic:
         summary=meta["summary"],
         audience=meta["audience"],
         reviewed=reviewed,
-        sources=tuple(meta["sources"]),
+        sources=tuple(parse_source(line, path) for line in meta["sources"]),
         html=mark_safe(page),  # noqa: S308 - sanitised by nh3 with the allow-list above  # nosec B308, B703
         text=re.sub(r"\s+", " ", text).strip(),
         anchors=frozenset(re.findall(r'id="([^"]+)"', page)),

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
-from .models import DiaryEntry, Patient, PregnancyTest, Symptom
-from .widgets import ScaleWidget
+from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest
+from .widgets import GroupedCheckboxes, ScaleWidget
 
 User = get_user_model()
 
@@ -50,10 +50,10 @@ def not_in_future(day: date, patient: Patient) -> date:
 class EntryForm(forms.ModelForm):
     symptoms = forms.MultipleChoiceField(
         label="Any of these today?",
-        choices=Symptom.choices,
+        choices=[(group, [(s.value, s.label) for s in signs]) for group, signs in SYMPTOM_GROUPS],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="If you tick one, stop taking isotretinoin and call your prescriber.",
+        widget=GroupedCheckboxes,
+        help_text="If you have one, stop taking isotretinoin and call your prescriber right away.",
     )
 
     class Meta:

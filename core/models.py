@@ -32,18 +32,43 @@ class Sunburn(models.TextChoices):
 
 
 class Symptom(models.TextChoices):
-    """Red-flag symptoms: the prescribing information's "stop taking and call your prescriber" list."""
+    """Red-flag symptoms: the Medication Guide's "stop taking isotretinoin and call your doctor right
+    away" signs (and "get emergency help" for an allergic reaction). The codes are stored in diary
+    entries and name anchors on /learn/warning-signs/: never rename one, only add."""
 
-    HEADACHE_VISION = "headache_vision", "Severe headache, blurred vision, nausea or vomiting"
-    ABDOMINAL_PAIN = "abdominal_pain", "Severe stomach, chest or back pain, or trouble swallowing"
-    BOWEL_BLEEDING = "bowel_bleeding", "Rectal bleeding, bloody or severe diarrhoea"
-    JAUNDICE = "jaundice", "Yellow skin or eyes, or dark urine"
-    SKIN_REACTION = "skin_reaction", "Rash with blisters, peeling skin, or fever"
+    HEADACHE_VISION = "headache_vision", "Bad headache, blurred vision, dizziness, nausea or vomiting"
+    VISION = "vision", "Any change in your vision, or eye pain"
+    PAINFUL_DRY_EYES = "painful_dry_eyes", "Dry eyes that are painful or there all the time"
     HEARING = "hearing", "Hearing loss or ringing in the ears"
-    MUSCLE_WEAKNESS = "muscle_weakness", "Severe muscle weakness or bone pain"
-    ALLERGIC_REACTION = "allergic_reaction", "Hives, swelling of face or throat, or trouble breathing"
-    HALLUCINATIONS = "hallucinations", "Seeing or hearing things that are not there, aggressive or violent feelings"
+    SEIZURE = "seizure", "A seizure (convulsion)"
+    STROKE_SIGNS = "stroke_signs", "Slurred speech, or weakness or numbness on one side of the body"
+    FAINTING_HEARTBEAT = "fainting_heartbeat", "Fainting, or a fast or pounding heartbeat"
+    ABDOMINAL_PAIN = "abdominal_pain", "Severe stomach, chest or bowel pain"
+    SWALLOWING_HEARTBURN = "swallowing_heartburn", "Trouble or pain swallowing, or new or worse heartburn"
+    BOWEL_BLEEDING = "bowel_bleeding", "Diarrhea, or bleeding from the rectum"
+    JAUNDICE = "jaundice", "Yellow skin or eyes, or dark urine"
+    THIRST_URINATION = "thirst_urination", "Being very thirsty or urinating a lot"
+    SKIN_REACTION = "skin_reaction", "Rash with fever, blisters, peeling skin, or sores in the mouth, nose or eyes"
+    LEG_BRUISES = "leg_bruises", "Bruises or red patches on your legs"
+    ALLERGIC_REACTION = "allergic_reaction", "Hives, a swollen face or mouth, or trouble breathing"
+    MUSCLE_WEAKNESS = "muscle_weakness", "Muscle weakness, with or without pain"
+    HALLUCINATIONS = (
+        "hallucinations", "Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"
+    )
     SELF_HARM = "self_harm", "Thoughts of harming or killing myself"
+
+
+# The entry form shows the list in these groups, by part of the body, so that a patient scanning
+# it on a phone finds a sign quickly. Every code is in exactly one group (tests/test_entry_form.py).
+SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
+    ("Head, eyes and ears", [Symptom.HEADACHE_VISION, Symptom.VISION, Symptom.PAINFUL_DRY_EYES, Symptom.HEARING]),
+    ("Brain, nerves and heart", [Symptom.SEIZURE, Symptom.STROKE_SIGNS, Symptom.FAINTING_HEARTBEAT]),
+    ("Stomach, bowel and liver", [Symptom.ABDOMINAL_PAIN, Symptom.SWALLOWING_HEARTBURN, Symptom.BOWEL_BLEEDING,
+                                  Symptom.JAUNDICE, Symptom.THIRST_URINATION]),
+    ("Skin, allergy and muscles", [Symptom.SKIN_REACTION, Symptom.LEG_BRUISES, Symptom.ALLERGIC_REACTION,
+                                   Symptom.MUSCLE_WEAKNESS]),
+    ("Mood and mind", [Symptom.HALLUCINATIONS, Symptom.SELF_HARM]),
+]
 
 
 def default_time_zone() -> str:
@@ -277,6 +302,15 @@ class DiaryEntry(models.Model):
 # --- Rules and alerts -------------------------------------------------------------------------
 
 
+# Safety rules: a crisis or a sign the label says to stop and call for. They cannot be switched off,
+# lowered in severity or made harder to trigger, by anyone (a superuser too), in the rule admin or
+# a per-patient override; their wording can be edited but not emptied. Value: the highest threshold
+# allowed (None: the rule has no threshold, and none may be set). phq9-item9 fires on an item-9
+# answer of at least its threshold, so 1 ("several days") is the most it may ask for.
+LOCKED_RULES: dict[str, int | None] = {"self-harm": None, "red-flag": None, "phq9-item9": 1, "pregnancy-positive": None}
+LOCKED_MESSAGE = "This is a safety rule: it must stay switched on, urgent and as easy to trigger as it is by default."
+
+
 class Rule(models.Model):
     """A warning rule. The logic behind each code is in core.rules; its numbers live here."""
 
@@ -298,6 +332,39 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def locked(self) -> bool:
+        return self.code in LOCKED_RULES
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("title", "message", "advice"):
+            if not (getattr(self, name) or "").strip():
+                errors[name] = "This text is shown to patients and clinicians: it cannot be empty."
+        if self.locked:
+            if not self.enabled:
+                errors["enabled"] = f"{LOCKED_MESSAGE} It cannot be switched off."
+            if self.severity != Severity.URGENT:
+                errors["severity"] = f"{LOCKED_MESSAGE} Its severity stays urgent."
+            errors.update(locked_threshold_errors(self.code, self.threshold, self.run_days))
+        if errors:
+            raise ValidationError(errors)
+
+
+def locked_threshold_errors(code: str, threshold: int | None, run_days: int | None) -> dict[str, str]:
+    """Why a threshold or run length would make a safety rule harder to trigger (empty: it would not)."""
+    if code not in LOCKED_RULES:
+        return {}
+    errors = {}
+    highest = LOCKED_RULES[code]
+    if highest is None and threshold is not None:
+        errors["threshold"] = f"{LOCKED_MESSAGE} It has no threshold: leave this empty."
+    elif highest is not None and (threshold is None or threshold > highest):
+        errors["threshold"] = f"{LOCKED_MESSAGE} Its threshold can be at most {highest}."
+    if run_days is not None:
+        errors["run_days"] = f"{LOCKED_MESSAGE} It fires on a single day: leave this empty."
+    return errors
 
 
 class RuleOverride(models.Model):
@@ -321,6 +388,16 @@ class RuleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code} for {self.patient}"
+
+    def clean(self) -> None:
+        if self.rule_id is None:
+            return
+        errors = locked_threshold_errors(self.rule.code, self.threshold, self.run_days)
+        # An override's empty threshold means "the rule's own", which is allowed.
+        if self.threshold is None:
+            errors.pop("threshold", None)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AlertQuerySet(ClinicianScopedQuerySet):

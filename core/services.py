@@ -10,7 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import course, rules
-from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride, Symptom
+from .models import (
+    LOCKED_RULES,
+    Alert,
+    DiaryEntry,
+    MoodCheck,
+    Patient,
+    PregnancyTest,
+    Rule,
+    RuleOverride,
+    Severity,
+    Symptom,
+)
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
@@ -20,14 +31,23 @@ def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], d
     settings = {}
     for code, rule in defaults.items():
         override = overrides.get(code)
-        settings[code] = rules.RuleSetting(
+        setting = rules.RuleSetting(
             code=code,
             severity=rule.severity,
             threshold=override.threshold if override and override.threshold is not None else rule.threshold,
             run_days=override.run_days if override and override.run_days is not None else rule.run_days,
             enabled=rule.enabled,
         )
+        settings[code] = locked_setting(setting) if code in LOCKED_RULES else setting
     return settings, defaults
+
+
+def locked_setting(setting: rules.RuleSetting) -> rules.RuleSetting:
+    """A safety rule as it always fires, whatever a row written before the locks (or past model
+    validation, e.g. by a queryset update) holds: on, urgent, no harder to trigger than its default."""
+    highest = LOCKED_RULES[setting.code]
+    threshold = highest if setting.threshold is None or highest is None else min(setting.threshold, highest)
+    return dataclasses.replace(setting, enabled=True, severity=Severity.URGENT, threshold=threshold, run_days=None)
 
 
 def as_day(entry: DiaryEntry) -> rules.Day:
@@ -192,7 +212,8 @@ def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Ale
         rule_code=rule.code,
         source=source,
         defaults={
-            "entry_date": on, "severity": rule.severity, "message": rule.message, "advice": rule.advice,
+            "entry_date": on, "severity": Severity.URGENT if rule.code in LOCKED_RULES else rule.severity,
+            "message": rule.message, "advice": rule.advice,
             "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
         },
     )
@@ -226,7 +247,8 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
 def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
     if not patient.can_become_pregnant:
         return None
-    tests = patient.pregnancy_tests.values_list("date", flat=True)
+    # Only a negative test counts towards the calendar; a positive one raises pregnancy-positive.
+    tests = patient.pregnancy_tests.filter(result=PregnancyTest.Result.NEGATIVE).values_list("date", flat=True)
     return course.next_pregnancy_test(tests, course_start=patient.course_start, course_end=patient.course_end,
                                       today=today)
 

@@ -24,3 +24,31 @@ class ScaleWidget(forms.widgets.ChoiceWidget):
         # crispy-forms marks a field with errors by adding "is-invalid" to the widget's classes.
         context["widget"]["invalid"] = "is-invalid" in context["widget"]["attrs"].get("class", "")
         return context
+
+
+class GroupedCheckboxes(forms.widgets.ChoiceWidget):
+    """Checkboxes for grouped choices, each group a fieldset with its name as the legend, so that
+    a long list is quick to scan on a phone and a screen reader announces the group with each box.
+
+    Not a CheckboxSelectMultiple on purpose: crispy-forms renders those with its own template, which
+    shows a group name as bold text rather than a fieldset."""
+
+    allow_multiple_selected = True
+    input_type = "checkbox"
+    template_name = "core/widgets/grouped_checkboxes.html"
+    option_template_name = "core/widgets/grouped_checkbox_option.html"
+    use_fieldset = True
+
+    def use_required_attribute(self, initial):
+        return False  # ticking none is an answer
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unticked box sends nothing, like CheckboxSelectMultiple
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}_{index}" if id_ and index is not None else ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["invalid"] = "is-invalid" in context["widget"]["attrs"].get("class", "")
+        return context

@@ -160,11 +160,11 @@ RECOVERY_CODE_COUNT = 10
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "isodiary <no-reply@localhost>")
 
-# --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# --- Internationalization -------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
-# English only: no translation machinery on every string. Dates and numbers still follow the
-# en-GB formats (LANGUAGE_CODE), which Django applies with or without it.
+# American English only (the audience is the United States: iPLEDGE, the FDA label): no translation
+# machinery on every string. Dates and numbers follow the en-US formats (LANGUAGE_CODE).
 USE_I18N = False
 USE_TZ = True
 
@@ -214,11 +214,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- isodiary -------------------------------------------------------------------------------
-# What the self-harm warning tells a patient to do right now. Set it to your country's numbers,
-# e.g. "Call 999 or Samaritans on 116 123" (UK) or "Call or text 988" (US).
+# What the self-harm and PHQ-9 item 9 warnings tell a patient to do right now. The default is for
+# the United States, the audience of the iPLEDGE program and the FDA label; elsewhere set your
+# country's numbers (README, "Crisis contacts").
 CRISIS_CONTACTS = env_str(
     "CRISIS_CONTACTS",
-    "If you are in danger or thinking of harming yourself, call your local emergency number now.",
+    "Call or text 988 (the 988 Suicide & Crisis Lifeline), any time, day or night. "
+    "If you are in danger now, call 911.",
 )
 CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
 OTP_TOTP_ISSUER = CLINIC_NAME  # what authenticator apps show beside the account name

@@ -115,29 +115,67 @@ def due(tests, start=COURSE_START, end=COURSE_END, today=BEFORE):
     return next_pregnancy_test(tests, course_start=start, course_end=end, today=today)
 
 
-def test_two_tests_are_due_before_the_course():
-    assert due([]).due == D(2026, 1, 31)
-    assert "before you start" in due([D(2026, 1, 2)]).reason
-    assert due([D(2026, 1, 2), D(2026, 1, 29)]).due == D(2026, 2, 28)  # then monthly, across the month end
+FIRST = "first test before you start, in a medical setting"
+SECOND = "second test before you start, at least 19 days after the first, in a medical setting"
+MONTHLY, AFTER = "monthly test during the course", "one month after your last dose"
 
 
-def test_monthly_during_the_course_across_month_ends():
-    tests = [D(2026, 1, 2), D(2026, 1, 29), D(2026, 2, 28)]
-    result = due(tests, today=D(2026, 3, 10))
-    assert (result.due, result.reason) == (D(2026, 3, 28), "monthly test during the course")
+@pytest.mark.parametrize(
+    "tests, today, expected",
+    [
+        # Before the course: a screening test early enough for the confirmation test to fit.
+        ([], BEFORE, (D(2026, 1, 12), FIRST)),
+        # A second test is due 19 days after the first; two tests a day (or 18 days) apart are not both.
+        ([D(2026, 1, 2)], BEFORE, (D(2026, 1, 21), SECOND)),
+        ([D(2026, 1, 2), D(2026, 1, 3)], BEFORE, (D(2026, 1, 21), SECOND)),
+        ([D(2026, 1, 2), D(2026, 1, 20)], BEFORE, (D(2026, 1, 21), SECOND)),
+        # 19 days apart: done; next is the first monthly test, a month after the last, across the month end.
+        ([D(2026, 1, 2), D(2026, 1, 21)], BEFORE, (D(2026, 2, 21), MONTHLY)),
+        ([D(2026, 1, 2), D(2026, 1, 29)], BEFORE, (D(2026, 2, 28), MONTHLY)),
+        # During the course: one a month.
+        ([D(2026, 1, 2), D(2026, 1, 29), D(2026, 2, 28)], D(2026, 3, 10), (D(2026, 3, 28), MONTHLY)),
+        # A monthly test that would fall after the last dose is not asked for: no extra end-of-course test.
+        ([D(2026, 1, 2), D(2026, 1, 29), D(2026, 5, 20)], D(2026, 6, 1), (D(2026, 7, 15), AFTER)),
+        ([D(2026, 1, 2), D(2026, 1, 29), D(2026, 5, 15)], D(2026, 6, 1), (D(2026, 6, 15), MONTHLY)),
+        # After the course: one test a month after the last dose, then nothing.
+        ([D(2026, 1, 2), D(2026, 1, 29), D(2026, 6, 15)], D(2026, 6, 16), (D(2026, 7, 15), AFTER)),
+        ([D(2026, 1, 2), D(2026, 1, 29), D(2026, 6, 15), D(2026, 7, 15)], D(2026, 7, 16), None),
+    ],
+)
+def test_the_pregnancy_test_calendar(tests, today, expected):
+    result = due(tests, today=today)
+    assert (None if result is None else (result.due, result.reason)) == expected
+
+
+def test_before_a_start_date_is_set_nothing_is_overdue_yet():
+    none_yet = next_pregnancy_test([], course_start=None, course_end=None, today=BEFORE)
+    assert (none_yet.due, none_yet.reason) == (BEFORE, FIRST)
+    second = next_pregnancy_test([D(2025, 12, 1)], course_start=None, course_end=None, today=BEFORE)
+    assert (second.due, second.reason) == (BEFORE, SECOND) and not second.missed(BEFORE)
+    done = next_pregnancy_test([D(2025, 12, 1), D(2025, 12, 20)], course_start=None, course_end=None, today=BEFORE)
+    assert done is None
+
+
+def test_a_test_is_missed_the_day_after_it_was_due():
+    result = due([D(2026, 1, 2), D(2026, 1, 29), D(2026, 2, 28)], today=D(2026, 3, 10))
     assert not result.missed(D(2026, 3, 28)) and result.missed(D(2026, 3, 29))
 
 
-def test_a_test_at_the_end_and_one_month_after():
-    tests = [D(2026, 1, 2), D(2026, 1, 29), D(2026, 5, 20)]
-    at_end = due(tests, today=D(2026, 6, 1))
-    assert (at_end.due, at_end.reason) == (D(2026, 6, 15), "at the end of the course")
-    after = due(tests + [D(2026, 6, 15)], today=D(2026, 6, 16))
-    assert (after.due, after.reason) == (D(2026, 7, 15), "one month after your last dose")
-    assert due(tests + [D(2026, 6, 15), D(2026, 7, 15)], today=D(2026, 7, 16)) is None
+@pytest.mark.parametrize(
+    "test_day, last_day_to_collect",
+    [
+        (D(2026, 2, 25), D(2026, 3, 3)),    # across the end of February
+        (D(2028, 2, 25), D(2028, 3, 2)),    # a leap year
+        (D(2026, 12, 28), D(2027, 1, 3)),   # across the year end
+        (D(2026, 6, 1), D(2026, 6, 7)),     # day 1 is 1 June, day 7 is 7 June
+    ],
+)
+def test_the_prescription_window_is_7_days_counting_the_test_day_as_day_1(test_day, last_day_to_collect):
+    assert course.prescription_deadline(test_day) == last_day_to_collect
+    assert (last_day_to_collect - test_day).days + 1 == 7
 
 
-def test_prescription_window_and_contraception_end():
-    assert course.prescription_deadline(D(2026, 2, 25)) == D(2026, 3, 4)
+def test_no_window_without_a_negative_test_and_contraception_until_a_month_after():
+    assert course.prescription_deadline(None) is None
     assert course.contraception_until(D(2026, 1, 31)) == D(2026, 2, 28)
     assert course.contraception_until(None) is None

@@ -53,6 +53,19 @@ def test_the_dashboard_shows_cumulative_dose_and_projection(patient_client, pati
     assert "<progress" in page
 
 
+def test_reaching_the_target_never_reads_as_you_can_stop(patient_client, patient):
+    patient.course_start = TODAY - timedelta(days=1)
+    patient.weight_kg = Decimal("20")
+    patient.target_low_mg_per_kg, patient.target_high_mg_per_kg = 10, 15
+    patient.save()
+    EntryFactory(patient=patient, date=TODAY, dose_mg=200)  # 10 mg/kg: the prescriber's lower end
+    page = patient_client.get("/").content.decode()
+    assert "data-target-reached" in page
+    assert "This does not mean you can stop" in page
+    assert "prescriber&#x27;s target" in page or "prescriber's target" in page
+    assert 'href="/learn/what-is-isotretinoin/#cumulative-dose"' in page
+
+
 def test_the_dashboard_asks_for_the_weight_when_missing(patient_client):
     assert "Add your weight" in patient_client.get("/").content.decode()
 
@@ -140,7 +153,7 @@ def test_logging_tests_and_contraception(patient_client, pregnant_capable):
     pregnant_capable.refresh_from_db()
     assert pregnant_capable.contraception_primary == "IUD"
     page = patient_client.get("/pregnancy/").content.decode()
-    assert f'data-collect-by="{(TODAY + timedelta(days=7)).isoformat()}"' in page
+    assert f'data-collect-by="{(TODAY + timedelta(days=6)).isoformat()}"' in page  # the test day is day 1
     assert "data-next-test=" in page
     assert patient_client.post("/pregnancy/", {"log_test": "1", "date": (TODAY + timedelta(days=1)).isoformat(),
                                                "result": "negative"}).status_code == 400
@@ -254,7 +267,7 @@ def test_the_dashboard_shows_the_pregnancy_calendar(patient_client, pregnant_cap
     pregnant_capable.save()
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=2), result="negative")
     page = patient_client.get("/").content.decode()
-    assert f'data-collect-by="{(TODAY + timedelta(days=5)).isoformat()}"' in page
+    assert f'data-collect-by="{(TODAY + timedelta(days=4)).isoformat()}"' in page  # day 1 is the test day
     until = add_months(TODAY + timedelta(days=60), 1)
     assert f'data-contraception-until="{until.isoformat()}"' in page
     assert f'data-next-test="{add_months(TODAY - timedelta(days=2), 1).isoformat()}"' in page
