@@ -115,7 +115,9 @@ def test_the_label_facts_of_issue_15():
     assert all(brand in what for brand in ("Absorica", "Absorica LD", "Amnesteem", "Claravis", "Zenatane", "Accutane (relaunched"))
     assert "Acne may get worse at first" in what
     assert "Reaching the target does not mean you can stop" in what and "evidence" in what
-    assert "do not normally use it for eczema" in education.get("eczema").text
+    eczema = education.get("eczema").text
+    assert "severe nodular acne" in eczema and "not for eczema" in eczema
+    assert "you can often still take it" not in eczema  # unsourced reassurance (review of issue 15)
     mood = education.get("mood").text
     assert "the risk is real" not in mood.lower() and "may cause depression" in mood
     assert "moderately severe" in mood
