@@ -32,9 +32,11 @@ class Sunburn(models.TextChoices):
 
 
 class Symptom(models.TextChoices):
-    """Red-flag symptoms: the Medication Guide's "stop taking isotretinoin and call your doctor right
-    away" signs (and "get emergency help" for an allergic reaction). The codes are stored in diary
-    entries and name anchors on /learn/warning-signs/: never rename one, only add."""
+    """Red-flag symptoms: the signs the Medication Guide says need a call to the doctor. Most are its
+    "stop taking isotretinoin and call your doctor right away" signs; for fainting or feeling weak and
+    for being very thirsty or urinating a lot it says to call or tell your doctor (not to stop), and for
+    an allergic reaction to get emergency help. Every one raises the urgent red-flag rule. The codes
+    are stored in diary entries and name anchors on /learn/warning-signs/: never rename one, only add."""
 
     HEADACHE_VISION = "headache_vision", "Bad headache, blurred vision, dizziness, nausea or vomiting"
     VISION = "vision", "Any change in your vision, or eye pain"
@@ -42,20 +44,24 @@ class Symptom(models.TextChoices):
     HEARING = "hearing", "Hearing loss or ringing in the ears"
     SEIZURE = "seizure", "A seizure (convulsion)"
     STROKE_SIGNS = "stroke_signs", "Slurred speech, or weakness or numbness on one side of the body"
-    FAINTING_HEARTBEAT = "fainting_heartbeat", "Fainting, or a fast or pounding heartbeat"
+    FAINTING_HEARTBEAT = "fainting_heartbeat", "Fainting, or feeling very weak"
     ABDOMINAL_PAIN = "abdominal_pain", "Severe stomach, chest or bowel pain"
     SWALLOWING_HEARTBURN = "swallowing_heartburn", "Trouble or pain swallowing, or new or worse heartburn"
     BOWEL_BLEEDING = "bowel_bleeding", "Diarrhea, or bleeding from the rectum"
     JAUNDICE = "jaundice", "Yellow skin or eyes, or dark urine"
     THIRST_URINATION = "thirst_urination", "Being very thirsty or urinating a lot"
-    SKIN_REACTION = "skin_reaction", "Rash with fever, blisters, peeling skin, or sores in the mouth, nose or eyes"
+    SKIN_REACTION = (
+        "skin_reaction",
+        "Rash with fever, blisters, peeling skin, red or inflamed eyes (pink eye), or sores in the mouth, throat, "
+        "nose or eyes",
+    )
     LEG_BRUISES = "leg_bruises", "Bruises or red patches on your legs"
     ALLERGIC_REACTION = "allergic_reaction", "Hives, a swollen face or mouth, or trouble breathing"
     MUSCLE_WEAKNESS = "muscle_weakness", "Muscle weakness, with or without pain"
     HALLUCINATIONS = (
         "hallucinations", "Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"
     )
-    SELF_HARM = "self_harm", "Thoughts of harming or killing myself"
+    SELF_HARM = "self_harm", "Thoughts of harming or killing yourself"
 
 
 # The entry form shows the list in these groups, by part of the body, so that a patient scanning

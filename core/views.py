@@ -298,7 +298,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = form.save()
         Patient.objects.create(user=user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
-        messages.success(request, "Welcome to isodiary. You can write today's entry straight away.")
+        messages.success(request, "Welcome to isodiary. You can write today's entry right away.")
         return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form}, status=_status(form))
 

@@ -262,6 +262,23 @@ def test_pregnancy_test_reminders_are_sent_once_and_hold_no_health_data(pregnant
         assert word not in (message.subject + message.body).lower()
 
 
+def test_the_dashboards_collect_by_sentence_names_day_7_counting_the_test_day_as_day_1(
+        patient_client, pregnant_capable):
+    # It once read "7 days after your test" beside test day + 6: a patient counting from the day
+    # after the test would have come a day late. The visible sentence must agree with the date.
+    test_day = TODAY - timedelta(days=3)
+    PregnancyTest.objects.create(patient=pregnant_capable, date=test_day, result="negative")
+    page = patient_client.get("/").content.decode()
+    found = re.search(r'<li data-collect-by="([0-9-]+)">(.*?)</li>', page, re.S)
+    assert found, "the dashboard shows no collect-by date"
+    last_day = date.fromisoformat(found.group(1))
+    assert (last_day - test_day).days + 1 == 7  # day 1 is the test day, day 7 the last to collect
+    sentence = re.sub(r"<[^>]+>", "", found.group(2))
+    assert sentence == (f"Collect your prescription by {last_day.day} {last_day:%B} "
+                        "(the 7-day window counts your test day as day 1).")
+    assert "7 days after your test" not in page
+
+
 def test_the_dashboard_shows_the_pregnancy_calendar(patient_client, pregnant_capable):
     pregnant_capable.course_end = TODAY + timedelta(days=60)
     pregnant_capable.save()

@@ -108,11 +108,17 @@ def test_the_label_facts_of_issue_15():
     what = education.get("what-is-isotretinoin").text
     assert "15 to 20 weeks" in what and "4 to 6 months" not in what
     assert "tetracycline antibiotics" in what and "unless your prescriber says otherwise" not in what
-    assert "Accutane brand is no longer sold in the United States" in what
-    assert all(brand in what for brand in ("Absorica", "Absorica LD", "Amnesteem", "Claravis", "Zenatane"))
+    assert "Roche withdrew its Accutane from the US market in 2009" in what
+    assert "no longer sold" not in what and "Myorisan" not in what  # Accutane is sold again (JG Pharma)
+    addresses = [source.url for source in education.get("what-is-isotretinoin").sources]
+    assert "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=5b524a51-a16b-496e-b764-11c98c479c36" in addresses
+    brands = ("Absorica", "Absorica LD", "Accutane (relaunched", "Amnesteem", "Claravis", "Zenatane")
+    assert all(brand in what for brand in brands)
     assert "Acne may get worse at first" in what
     assert "Reaching the target does not mean you can stop" in what and "evidence" in what
-    assert "do not normally use it for eczema" in education.get("eczema").text
+    eczema = education.get("eczema").text
+    assert "severe nodular acne" in eczema and "not for eczema" in eczema
+    assert "you can often still take it" not in eczema  # unsourced reassurance (review of issue 15)
     mood = education.get("mood").text
     assert "the risk is real" not in mood.lower() and "may cause depression" in mood
     assert "moderately severe" in mood

@@ -32,3 +32,29 @@ def test_no_migration_imports_the_apps_code():
         imports = [line for line in path.read_text().splitlines() if line.startswith(("import core", "from core"))
                    or "    from core" in line]
         assert imports == ([] if path.name != "0001_initial.py" else ["import core.models"]), path.name
+
+
+@pytest.mark.django_db
+def test_0011_rewords_the_rules_still_holding_the_previous_default_and_keeps_a_clinics_own():
+    import importlib
+
+    from django.apps import apps
+
+    from core.default_rules import DEFAULT_RULES
+    from core.models import Rule
+
+    migration = importlib.import_module("core.migrations.0011_rule_wording_review")
+    defaults = {(rule["code"], "advice"): rule["advice"] for rule in DEFAULT_RULES}
+    for code, field, old, new in migration.TEXTS:
+        assert defaults[(code, field)] == new  # a fresh install and an upgraded one say the same
+        Rule.objects.filter(code=code).update(**{field: old})
+    Rule.objects.filter(code="phq9-severe").update(advice="Ring Dr Lee on 555-0100.")
+
+    migration.forwards(apps, None)
+
+    for code, field, _old, new in migration.TEXTS:
+        expected = "Ring Dr Lee on 555-0100." if code == "phq9-severe" else new
+        assert getattr(Rule.objects.get(code=code), field) == expected
+    assert "988" in Rule.objects.get(code="mood-persistent-low").advice
+    migration.backwards(apps, None)
+    assert Rule.objects.get(code="mood-low").advice == migration.TEXTS[0][2]
