@@ -58,7 +58,7 @@ def build_dataset() -> None:
         print("dataset: already built")
         return
     started = time.monotonic()
-    rng = random.Random(42)  # noqa: S311 - benchmark data
+    rng = random.Random(42)
     today = timezone.localdate()
     password = make_password(PASSWORD)
     settings, defaults = services.rule_settings_for(Patient(pk=0))

@@ -1,8 +1,9 @@
-"""The default warning rules and the Clinicians group. The data migration installs them; admins
-edit the rules afterwards.
+"""The current default warning rules and the Clinicians group's permissions.
 
-Kept outside the migration so tests can check every default against core.rules and the
-education pages, and re-install them where a test flushes the database."""
+Migrations 0002, 0004, 0009 and 0011 carry their own frozen copies (a migration must not change
+when this file does); tests/test_migrations.py checks that a fresh install ends with exactly these.
+Tests also check every default against core.rules and the education pages, and `install()`
+re-creates them where a transactional test flushed the database."""
 
 from django.contrib.auth.management import create_permissions
 
