@@ -13,7 +13,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views import main
 from django.db import connection
-from django.db.models import DateField, F, IntegerField
+from django.db.models import DateField, F, IntegerField, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -35,19 +35,27 @@ from .admin_filters import (
 from .admin_list import ActionForm
 from .charts import build_chart
 from .course_views import course_context
-from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
+from .models import (
+    NOTES_MAX_LENGTH,
+    Alert,
+    DiaryEntry,
+    MoodCheck,
+    Outcome,
+    Patient,
+    PregnancyTest,
+    Rule,
+    RuleOverride,
+)
 from .views import csv_response, write_entries_csv
 
 SEVERITY_LABEL = {3: "urgent", 2: "warning", 1: "info"}
 PATIENT_CHART_DAYS = 90
 SUMMARY_MAX_DAYS = 366
 # The patient list's columns, correlated with the listed patient (the query's base table).
-PATIENT, ENTRY, ALERT = Patient._meta.db_table, DiaryEntry._meta.db_table, Alert._meta.db_table
+PATIENT, ENTRY = Patient._meta.db_table, DiaryEntry._meta.db_table
 LAST_ENTRY_SQL = f"SELECT MAX(e.date) FROM {ENTRY} e WHERE e.patient_id = {PATIENT}.id"  # noqa: S608  # nosec B608
 LOGGED_SQL = (f"SELECT COUNT(*) FROM {ENTRY} e WHERE e.patient_id = {PATIENT}.id "  # noqa: S608  # nosec B608
               "AND e.date > %s AND e.date <= %s")
-OPEN_LEVEL_SQL = (f"SELECT MAX(a.level) FROM {ALERT} a WHERE a.patient_id = {PATIENT}.id "  # noqa: S608  # nosec B608
-                  "AND a.resolved_at IS NULL AND a.acknowledged_at IS NULL")
 
 
 BADGES = {level: format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
@@ -150,7 +158,7 @@ class PatientRecordAdmin(ScopedAdmin):
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
     scope = "clinicians"
-    list_display = ["name", "course_day", "last_entry", "days_logged", "open_alerts"]
+    list_display = ["name", "needs_attention", "course_day", "last_entry", "days_logged"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
     search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
@@ -165,6 +173,7 @@ class PatientAdmin(ScopedAdmin):
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
     change_form_template = "admin/core/patient/change_form.html"
+    open_alerts = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
         # The three columns as plain correlated subqueries: what Subquery and OuterRef would
@@ -176,7 +185,9 @@ class PatientAdmin(ScopedAdmin):
         return super().get_queryset(request).annotate(
             last_entry_date=RawSQL(LAST_ENTRY_SQL, (), output_field=DateField()),  # noqa: S611  # nosec B611
             logged_14=RawSQL(LOGGED_SQL, (since, until), output_field=IntegerField()),  # noqa: S611  # nosec B611
-            open_level=RawSQL(OPEN_LEVEL_SQL, (), output_field=IntegerField()),  # noqa: S611  # nosec B611
+            # Needs attention: the highest severity among open episodes, then the longest waiting.
+            open_level=Subquery(self.open_alerts.values("level")[:1]),
+            waiting_since=Subquery(self.open_alerts.values("created_at")[:1]),
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -204,9 +215,12 @@ class PatientAdmin(ScopedAdmin):
     def days_logged(self, obj: Patient) -> int:
         return obj.logged_14
 
-    @admin.display(description="open alerts", ordering=F("open_level").desc(nulls_last=True))
-    def open_alerts(self, obj: Patient):
-        return severity_badge(obj.open_level)
+    @admin.display(description="needs attention", ordering=F("open_level").desc(nulls_last=True))
+    def needs_attention(self, obj: Patient):
+        if obj.open_level is None:
+            return severity_badge(None)
+        return format_html("{} since {}", severity_badge(obj.open_level),
+                           f"{timezone.localtime(obj.waiting_since):%Y-%m-%d %H:%M}")
 
     @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
     def export_entries_csv(self, request, queryset):
@@ -273,7 +287,7 @@ class PatientAdmin(ScopedAdmin):
             "start": start,
             "end": end,
             "entries": entries,
-            "alerts": Alert.objects.filter(patient=patient, entry_date__gte=start, entry_date__lte=end)
+            "alerts": Alert.objects.filter(patient=patient, last_day__gte=start, first_day__lte=end)
             .select_related("acknowledged_by")
             .urgent_first(),
             "chart": build_chart(entries, start, end),
@@ -299,23 +313,31 @@ class DiaryEntryAdmin(PatientRecordAdmin):
 # --- Alerts: the review queue -------------------------------------------------------------------
 
 
+class AcknowledgeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTES_MAX_LENGTH,
+        help_text="Optional. Seen by clinicians and in the audit trail, never by the patient.",
+    )
+
+
 @admin.register(Alert)
 class AlertAdmin(ScopedAdmin):
-    list_display = ["badge", "patient", "rule_code", "entry_date", "detail", "created_at", "status"]
+    """The triage queue: one row per open episode, urgent first, then the one waiting longest."""
+
+    list_display = ["badge", "patient", "rule_code", "first_day", "last_day", "days", "detail", "notified", "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
     list_filter = [AlertStatusFilter, "severity", RuleFilter]
     show_full_result_count = False
     list_per_page = 25  # worked from the top: urgent first, then oldest
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
     list_select_related = ["patient__user", "acknowledged_by"]
-    list_only = ["level", "severity", "rule_code", "entry_date", "detail", "created_at", "resolved_at",
-                 "acknowledged_at", "acknowledged_by__username", "patient__display_name", "patient__user__username",
-                 "patient__user__first_name", "patient__user__last_name"]
     ordering = ["-level", "created_at"]
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
-    fields = ["patient", "entry", "entry_date", "rule_code", "severity", "message", "detail", "advice", "created_at",
-              "resolved_at", "acknowledged_by", "acknowledged_at"]
+    fields = ["patient", "rule_code", "severity", "first_day", "last_day", "days", "detail", "worst", "message",
+              "advice", "created_at", "notified_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
+              "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -328,44 +350,79 @@ class AlertAdmin(ScopedAdmin):
     def badge(self, obj: Alert):
         return severity_badge(obj.level)
 
+    @admin.display(description="clinician e-mailed", ordering="emailed_at")
+    def notified(self, obj: Alert):
+        if obj.emailed_at:
+            return f"{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}"
+        return "queued" if obj.notified_at else "–"
+
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
         if obj.acknowledged_at:
             who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
-            return f"acknowledged by {who}, {obj.acknowledged_at:%Y-%m-%d %H:%M}"
+            return f"acknowledged by {who}, {timezone.localtime(obj.acknowledged_at):%Y-%m-%d %H:%M}"
         if obj.resolved_at:
             return "withdrawn by the patient's edit"
         return "open"
 
-    @admin.action(description="Acknowledge", permissions=["change"])
+    @admin.action(description="Acknowledge with an outcome…", permissions=["change"])
     def acknowledge(self, request, queryset):
-        count = acknowledge(queryset, request.user)
-        self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+        """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
+        form = AcknowledgeForm(request.POST if "outcome" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = acknowledge(queryset, request.user, **form.cleaned_data)
+            self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+            return None
+        alerts = list(queryset.select_related("patient__user"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Acknowledge alerts",
+            "opts": self.model._meta,
+            "form": form,
+            "alerts": alerts,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
+                                status=400 if form.is_bound else 200)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Alert queue", **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        alert = self.get_object(request, object_id)
+        if alert is None:
+            raise Http404("No such alert.")
+        form = AcknowledgeForm(request.POST if "_acknowledge" in request.POST else None)
         if request.method == "POST" and "_acknowledge" in request.POST:
-            alert = self.get_object(request, object_id)
-            if alert is None:
-                raise Http404("No such alert.")
             if not self.has_change_permission(request, alert):
                 raise Http404("No such alert.")
-            acknowledge(Alert.objects.filter(pk=alert.pk), request.user)
-            self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
-            return redirect("admin:core_alert_changelist")
-        return super().change_view(request, object_id, form_url, extra_context)
+            if form.is_valid():
+                acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
+                self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
+                return redirect("admin:core_alert_changelist")
+            self.message_user(request, "Choose an outcome to acknowledge the alert.", messages.ERROR)
+        extra_context = {
+            **(extra_context or {}),
+            "acknowledge_form": form,
+            "notifications": alert.notifications.select_related("user", "mail").order_by("created_at"),
+        }
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if form.is_bound:
+            response.status_code = 400
+        return response
 
 
-def acknowledge(queryset, user) -> int:
-    """Record who acknowledged which alerts, and when. Saved one by one for the audit trail."""
+def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
+    """Record who acknowledged which alerts, when, with what outcome. Saved one by one, so that the
+    audit trail has a row for each (outcome and note included)."""
     now = timezone.now()
     alerts = list(queryset.filter(acknowledged_at__isnull=True))
     for alert in alerts:
         alert.acknowledged_by = user
         alert.acknowledged_at = now
-        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        alert.outcome = outcome
+        alert.note = note
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "outcome", "note"])
     return len(alerts)
 
 

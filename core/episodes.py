@@ -36,6 +36,7 @@ class Episode:
     worst: str
     latest: str
     anchors: tuple[str, ...] = ()
+    worst_anchors: tuple[str, ...] = ()
 
 
 def strongest(findings: Iterable[Finding]) -> list[Finding]:
@@ -77,6 +78,7 @@ def build(
             episodes.append(Episode(
                 code=code, severity=latest.severity, first_day=run_days[0], last_day=run_days[-1],
                 days=len(run), worst=run[worst].detail, latest=latest.detail, anchors=latest.anchors,
+                worst_anchors=run[worst].anchors,
             ))
             run.clear()
             run_days.clear()

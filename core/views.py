@@ -31,13 +31,13 @@ from .versions import patient_fragment
 CHART_DAYS = 30
 RECENT_DAYS = 14
 WARNING_DAYS = 7
-FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "detail", "learn_url", "entry_date",
-                  "acknowledged_at"]
+FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "detail", "learn_url", "first_day",
+                  "last_day", "days", "acknowledged_at", "emailed_at"]
 
 
 def current_findings(patient: Patient, today: date):
-    """Alerts of the last 7 days that still hold, and a missed pregnancy test until it is logged."""
-    recent = Q(entry_date__gt=today - timedelta(days=WARNING_DAYS)) | Q(rule_code="pregnancy-test-due")
+    """Alerts with a day in the last 7 that still hold, and a missed pregnancy test until it is logged."""
+    recent = Q(last_day__gt=today - timedelta(days=WARNING_DAYS)) | Q(rule_code="pregnancy-test-due")
     return (
         Alert.objects.filter(recent, patient=patient)
         .unresolved()
@@ -45,14 +45,27 @@ def current_findings(patient: Patient, today: date):
     )
 
 
+def care_team(alert, has_clinician: bool) -> str:
+    """data-care-team: what happens next with an urgent finding, as far as the app knows it."""
+    if alert.acknowledged_at is not None:
+        return "reviewed"
+    if alert.emailed_at is not None:
+        return "notified"
+    return "pending" if has_clinician else "none"
+
+
+def _day_label(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 class FindingGroup:
-    """The open findings of one rule, shown once: the newest, with the dates of the others.
+    """The open findings of one rule, shown once: the newest episode, with the dates of the others.
 
     Plain attributes, all formatted here: the dashboard renders these on every visit."""
 
     CRISIS_RULES = {"self-harm", "phq9-item9"}
 
-    def __init__(self, alert):
+    def __init__(self, alert, has_clinician: bool):
         self.rule_code = alert.rule_code
         self.severity = alert.severity
         self.level = alert.level
@@ -60,33 +73,40 @@ class FindingGroup:
         self.advice = alert.advice
         self.detail = alert.detail
         self.learn_url = alert.learn_url
-        self.entry_date = alert.entry_date
-        self.date_label = f"{alert.entry_date.day} {alert.entry_date:%B %Y}"
+        self.last_day = alert.last_day
+        if alert.first_day == alert.last_day:
+            self.date_label = _day_label(alert.last_day)
+        else:
+            self.date_label = f"{_day_label(alert.first_day)} to {_day_label(alert.last_day)} ({alert.days} days)"
         self.crisis = alert.rule_code in self.CRISIS_RULES
         self.earlier: list[str] = []
-        self.acknowledged_at = alert.acknowledged_at
-        seen = alert.acknowledged_at and timezone.localtime(alert.acknowledged_at)
-        self.seen_label = f"{seen.day} {seen:%B %Y}" if seen else ""
+        self.care_team = care_team(alert, has_clinician)
+        self.emailed_label = self._time_label(alert.emailed_at)
+        self.seen_label = self._time_label(alert.acknowledged_at)
+
+    @staticmethod
+    def _time_label(moment) -> str:
+        if moment is None:
+            return ""
+        local = timezone.localtime(moment)
+        return f"{local.day} {local:%B %Y}, {local:%H:%M}"
 
     def add(self, alert) -> None:
-        self.earlier.append(f"{alert.entry_date.day} {alert.entry_date:%b}")
-        if alert.acknowledged_at is None:
-            self.acknowledged_at = None
-            self.seen_label = ""
+        self.earlier.append(f"{alert.last_day.day} {alert.last_day:%b}")
 
     @property
     def earlier_label(self) -> str:
         return ", ".join(self.earlier)
 
 
-def findings_context(alerts) -> dict:
+def findings_context(alerts, has_clinician: bool) -> dict:
     """One element per rule, urgent ones in the banner at the top of the page, the others in the body."""
     groups: dict[str, FindingGroup] = {}
-    for alert in sorted(alerts, key=lambda a: (-a.level, -a.entry_date.toordinal(), a.pk)):
+    for alert in sorted(alerts, key=lambda a: (-a.level, -a.last_day.toordinal(), a.pk)):
         if alert.rule_code in groups:
             groups[alert.rule_code].add(alert)
         else:
-            groups[alert.rule_code] = FindingGroup(alert)
+            groups[alert.rule_code] = FindingGroup(alert, has_clinician)
     return {
         "urgent_findings": [g for g in groups.values() if g.severity == "urgent"],
         "other_findings": [g for g in groups.values() if g.severity != "urgent"],
@@ -127,7 +147,7 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
-        **findings_context(current_findings(patient, today)),
+        **findings_context(current_findings(patient, today), patient.clinicians.exists()),
     }
     urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
     return urgent, render_to_string("core/_dashboard_body.html", context, request)
@@ -216,8 +236,10 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
         entry.refresh_from_db()
     else:
         form = EntryForm(patient=patient, instance=entry)
-    findings = entry.alerts.unresolved().values_list(*FINDING_FIELDS, named=True)
-    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings)}
+    findings = (Alert.objects.filter(patient=patient, source="").unresolved().covering(entry.date)
+                .values_list(*FINDING_FIELDS, named=True))
+    findings_ctx = findings_context(findings, patient.clinicians.exists())
+    context = {"form": form, "entry": entry, "creating": False, **findings_ctx}
     return render(request, "core/entry_form.html", context, status=_status(form))
 
 
