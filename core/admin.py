@@ -392,24 +392,38 @@ class AlertAdmin(ScopedAdmin):
         alert = self.get_object(request, object_id)
         if alert is None:
             raise Http404("No such alert.")
-        form = AcknowledgeForm(request.POST if "_acknowledge" in request.POST else None)
-        if request.method == "POST" and "_acknowledge" in request.POST:
-            if not self.has_change_permission(request, alert):
-                raise Http404("No such alert.")
-            if form.is_valid():
-                acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
-                self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
-                return redirect("admin:core_alert_changelist")
-            self.message_user(request, "Choose an outcome to acknowledge the alert.", messages.ERROR)
         extra_context = {
             **(extra_context or {}),
-            "acknowledge_form": form,
             "notifications": alert.notifications.select_related("user", "mail").order_by("created_at"),
         }
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if form.is_bound:
-            response.status_code = 400
-        return response
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.acknowledge_view)
+        return [path("<path:object_id>/acknowledge/", view, name="core_alert_acknowledge"), *super().get_urls()]
+
+    def acknowledge_view(self, request: HttpRequest, object_id: str):
+        """Acknowledge one alert with an outcome and an optional note."""
+        alert = self.get_object(request, object_id)
+        if alert is None or not self.has_change_permission(request, alert):
+            raise Http404("No such alert.")
+        if alert.acknowledged_at is not None:
+            self.message_user(request, "This alert is already acknowledged.", messages.INFO)
+            return redirect("admin:core_alert_change", alert.pk)
+        form = AcknowledgeForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
+            self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
+            return redirect("admin:core_alert_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Acknowledge alert",
+            "opts": self.model._meta,
+            "form": form,
+            "alerts": [alert],
+        }
+        return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
+                                status=400 if form.is_bound else 200)
 
 
 def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
