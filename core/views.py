@@ -45,13 +45,16 @@ def current_findings(patient: Patient, today: date):
     )
 
 
+CARE_TEAM_ORDER = ["none", "pending", "notified", "reviewed"]
+
+
 def care_team(alert, has_clinician: bool) -> str:
     """data-care-team: what happens next with an urgent finding, as far as the app knows it."""
     if alert.acknowledged_at is not None:
         return "reviewed"
-    if alert.emailed_at is not None:
-        return "notified"
-    return "pending" if has_clinician else "none"
+    if not has_clinician:  # the clinic inbox may hear of it, but nobody who knows the patient
+        return "none"
+    return "notified" if alert.emailed_at is not None else "pending"
 
 
 def _day_label(day: date) -> str:
@@ -91,8 +94,14 @@ class FindingGroup:
         local = timezone.localtime(moment)
         return f"{local.day} {local:%B %Y}, {local:%H:%M}"
 
-    def add(self, alert) -> None:
+    def add(self, alert, has_clinician: bool) -> None:
         self.earlier.append(f"{alert.last_day.day} {alert.last_day:%b}")
+        # The element tells the least reassuring state of its episodes: one unreviewed is enough.
+        state = care_team(alert, has_clinician)
+        if CARE_TEAM_ORDER.index(state) < CARE_TEAM_ORDER.index(self.care_team):
+            self.care_team = state
+            self.emailed_label = self._time_label(alert.emailed_at)
+            self.seen_label = ""
 
     @property
     def earlier_label(self) -> str:
@@ -104,7 +113,7 @@ def findings_context(alerts, has_clinician: bool) -> dict:
     groups: dict[str, FindingGroup] = {}
     for alert in sorted(alerts, key=lambda a: (-a.level, -a.last_day.toordinal(), a.pk)):
         if alert.rule_code in groups:
-            groups[alert.rule_code].add(alert)
+            groups[alert.rule_code].add(alert, has_clinician)
         else:
             groups[alert.rule_code] = FindingGroup(alert, has_clinician)
     return {
@@ -123,12 +132,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("admin:index")
     patient = patient_for(request)
     today = patient.today()
-    urgent, body = patient_fragment("dashboard", patient, today.isoformat(),
-                                    lambda: dashboard_fragments(request, patient, today))
+    # Assigning a clinician does not touch the patient's rows (data_version): it is part of the key.
+    has_clinician = patient.clinicians.exists()
+    urgent, body = patient_fragment("dashboard", patient, f"{today.isoformat()}:{has_clinician}",
+                                    lambda: dashboard_fragments(request, patient, today, has_clinician))
     return render(request, "core/dashboard.html", {"patient": patient, "urgent": urgent, "body": body})
 
 
-def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> tuple[str, str]:
+def dashboard_fragments(request: HttpRequest, patient: Patient, today: date, has_clinician: bool) -> tuple[str, str]:
     """The dashboard's urgent banner and body: everything on it that comes from the patient's rows."""
     start, end = today - timedelta(days=CHART_DAYS - 1), today
     entries = list(
@@ -147,7 +158,7 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
-        **findings_context(current_findings(patient, today), patient.clinicians.exists()),
+        **findings_context(current_findings(patient, today), has_clinician),
     }
     urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
     return urgent, render_to_string("core/_dashboard_body.html", context, request)
