@@ -30,8 +30,7 @@ def test_without_a_clinician_it_tells_the_patient_to_call_their_prescriber(patie
     assert "Call your prescriber yourself" in page
 
 
-def test_with_a_clinician_it_is_pending_then_notified_then_reviewed(patient_client, flagged, settings):
-    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"}}
+def test_with_a_clinician_it_is_pending_then_notified_then_reviewed(patient_client, flagged):
     doctor = ClinicianFactory(username="dr_a")
     flagged.clinicians.add(doctor)
     page = patient_client.get("/").content.decode()
