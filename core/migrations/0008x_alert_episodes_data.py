@@ -53,8 +53,8 @@ def forwards(apps, schema_editor):
             continue
         keep = min(run, key=lambda a: a.created_at)
         worst = max(enumerate(run), key=lambda pair: (_score(pair[1].rule_code, pair[1].entry), pair[0]))[1]
-        keep.first_day, keep.last_day = run[0].last_day, run[-1].last_day
-        keep.days = len({a.last_day for a in run})
+        days = len({a.last_day for a in run})
+        keep.first_day, keep.last_day, keep.days = run[0].last_day, run[-1].last_day, days
         keep.detail, keep.worst = run[-1].detail, worst.detail
         keep.severity, keep.level = run[-1].severity, run[-1].level
         keep.save(update_fields=["first_day", "last_day", "days", "detail", "worst", "severity", "level"])
