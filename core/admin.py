@@ -362,7 +362,7 @@ class AlertAdmin(ScopedAdmin):
             who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
             return f"acknowledged by {who}, {timezone.localtime(obj.acknowledged_at):%Y-%m-%d %H:%M}"
         if obj.resolved_at:
-            return "withdrawn by the patient's edit"
+            return "no longer holds"
         return "open"
 
     @admin.action(description="Acknowledge with an outcome…", permissions=["change"])
