@@ -368,7 +368,7 @@ class AlertAdmin(ScopedAdmin):
     @admin.action(description="Acknowledge with an outcome…", permissions=["change"])
     def acknowledge(self, request, queryset):
         """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
-        form = AcknowledgeForm(request.POST if "outcome" in request.POST else None)
+        form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
             count = acknowledge(queryset, request.user, **form.cleaned_data)
             self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)

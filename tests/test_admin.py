@@ -146,13 +146,16 @@ def test_the_acknowledge_action_asks_for_an_outcome_first(dr_a_client, world):
     response = dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
                                                        "index": "0"})
     assert response.status_code == 200 and 'name="outcome"' in response.content.decode()
+    response = dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
+                                                       "confirm": "yes", "note": "forgot the outcome"})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
     alert.refresh_from_db()
     assert alert.acknowledged_at is None
 
 
 def test_the_acknowledge_action_cannot_touch_another_clinicians_alert(dr_a_client, world):
     ids = [str(world[k][2].pk) for k in ("mine", "theirs")]
-    dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": ids,
+    dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": ids, "confirm": "yes",
                                             "outcome": "contacted", "note": "Phoned, fine."})
     mine, theirs = (Alert.objects.get(pk=world[k][2].pk) for k in ("mine", "theirs"))
     assert mine.acknowledged_by == world["dr_a"] and mine.acknowledged_at is not None
@@ -294,7 +297,7 @@ def test_views_and_changes_are_in_the_audit_trail(dr_a_client, world):
     alice, _, alert, _ = world["mine"]
     dr_a_client.get(f"/admin/core/patient/{alice.pk}/change/")
     dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
-                                            "outcome": "no_action"})
+                                            "confirm": "yes", "outcome": "no_action"})
     views = LogEntry.objects.filter(actor=world["dr_a"], action=LogEntry.Action.ACCESS)
     assert views.filter(object_pk=str(alice.pk), additional_data__view="change").exists()
     change = LogEntry.objects.get(actor=world["dr_a"], action=LogEntry.Action.UPDATE, object_pk=str(alert.pk))
