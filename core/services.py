@@ -89,21 +89,18 @@ def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSett
     before, after = rules.window(settings)
     reach = max(before, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
     start, end = min(changed) - timedelta(days=after), max(changed) + timedelta(days=reach)
-    stored: dict[str, list[Alert]] = {}
-    # Unresolved episodes, and the withdrawn ones of these days, which an edit back reopens (so a
-    # patient correcting a typo twice does not make a clinician read, or get e-mailed, twice).
-    withdrawn = Q(resolved_at__isnull=False, acknowledged_at__isnull=True, last_day__gte=start, first_day__lte=end)
-    rows = Alert.objects.filter(Q(resolved_at__isnull=True) | withdrawn, patient=patient, source="")
-    for alert in rows.order_by("first_day", "created_at"):
-        stored.setdefault(alert.rule_code, []).append(alert)
-    touched: dict[str, list[Alert]] = {}
-    for code, alerts in stored.items():
-        held = [a for a in alerts if a.resolved_at is None]
-        earlier = [a for a in held if a.last_day < start]
-        later = [a for a in held if a.first_day > end]
-        touched[code] = [a for a in alerts if a.last_day >= start and a.first_day <= end] + earlier[-1:] + later[:1]
-    first = min([start, *(a.first_day for alerts in touched.values() for a in alerts)])
-    last = max([end, *(a.last_day for alerts in touched.values() for a in alerts)])
+    # Read: the open episodes (the queue: few), and those of these days, acknowledged ones and the
+    # withdrawn ones an edit back reopens (so that a patient correcting a typo twice does not make a
+    # clinician read, or be e-mailed about, the same days twice). Acknowledged episodes elsewhere
+    # are frozen and join nothing: they are read only when an open one reaches past them.
+    mine = Alert.objects.filter(patient=patient, source="")
+    near = Q(last_day__gte=start, first_day__lte=end) & (Q(resolved_at__isnull=True) | Q(acknowledged_at__isnull=True))
+    stored = list(mine.filter(near | Q(resolved_at__isnull=True, acknowledged_at__isnull=True)))
+    first, last, touched = _touching(stored, start, end)
+    if first < start or last > end:
+        stored += mine.filter(resolved_at__isnull=True, acknowledged_at__isnull=False, last_day__gte=first,
+                              first_day__lte=last).exclude(pk__in=[a.pk for a in stored])
+        first, last, touched = _touching(stored, start, end)
     days = days_between(patient, first - timedelta(days=before), last + timedelta(days=after))
     hits: dict[str, dict[date, rules.Finding]] = {}
     for day in days.values():
@@ -119,6 +116,24 @@ def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSett
         logged = [d for d in days if lo <= d <= hi]
         new = episodes.build(code, logged, hits.get(code, {}), frozen)
         _reconcile(patient, defaults[code], new, old, now)
+
+
+def _touching(stored: list[Alert], start: date, end: date) -> tuple[date, date, dict[str, list[Alert]]]:
+    """The episodes of each rule that a change to the days from `start` to `end` may alter: those
+    overlapping them, and the nearest before and after (which the change may join or split), with
+    the first and last day they reach."""
+    by_rule: dict[str, list[Alert]] = {}
+    for alert in sorted(stored, key=lambda a: (a.first_day, a.created_at)):
+        by_rule.setdefault(alert.rule_code, []).append(alert)
+    touched = {}
+    for code, alerts in by_rule.items():
+        held = [a for a in alerts if a.resolved_at is None]
+        earlier = sorted((a for a in held if a.last_day < start), key=lambda a: a.last_day)
+        later = [a for a in held if a.first_day > end]
+        touched[code] = [a for a in alerts if a.last_day >= start and a.first_day <= end] + earlier[-1:] + later[:1]
+    first = min([start, *(a.first_day for alerts in touched.values() for a in alerts)])
+    last = max([end, *(a.last_day for alerts in touched.values() for a in alerts)])
+    return first, last, touched
 
 
 def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: list[Alert], now) -> None:

@@ -256,3 +256,30 @@ def test_the_days_are_read_back_as_the_rules_see_them(patient):
     days = services.days_between(patient, saved.date, saved.date)
     assert days[saved.date] == services.as_day(DiaryEntry.objects.get(pk=saved.pk))
     assert days[saved.date].symptoms == frozenset({"headache_vision"})
+
+
+def test_a_new_day_never_joins_an_episode_across_an_acknowledged_one(patient, clinician):
+    sun = {"sun_minutes": 60, "sunscreen": False}
+    save(patient, TODAY - timedelta(days=20), **sun)  # open, and far back
+    save(patient, TODAY - timedelta(days=19), sun_minutes=0)
+    save(patient, TODAY - timedelta(days=18), **sun)
+    Alert.objects.filter(first_day=TODAY - timedelta(days=18)).update(acknowledged_by=clinician,
+                                                                      acknowledged_at=timezone.now())
+    save(patient, TODAY, **sun)  # the days between are missing
+    spans = sorted((a.first_day, a.last_day, a.acknowledged_at is not None) for a in Alert.objects.unresolved())
+    assert spans == [(TODAY - timedelta(days=20), TODAY - timedelta(days=20), False),
+                     (TODAY - timedelta(days=18), TODAY - timedelta(days=18), True),
+                     (TODAY, TODAY, False)]
+
+
+def test_saving_reads_only_the_open_and_nearby_episodes(patient, clinician, monkeypatch):
+    for back in range(60, 0, -2):  # thirty acknowledged one-day episodes
+        save(patient, TODAY - timedelta(days=back), sun_minutes=60, sunscreen=False)
+        save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
+        Alert.objects.update(acknowledged_by=clinician, acknowledged_at=timezone.now())
+    read = []
+    real = services._touching
+    monkeypatch.setattr(services, "_touching", lambda stored, *args: read.append(len(stored)) or real(stored, *args))
+    save(patient, TODAY, sun_minutes=60, sunscreen=False)
+    assert read and max(read) <= 4  # of 30: those of the days around, not the whole history
+    assert Alert.objects.open().count() == 1
