@@ -212,7 +212,8 @@ def deliver() -> tuple[int, int]:
     """Send what is queued (post-office, under its lock), then record what went out."""
     sent = failed = 0
     try:
-        with FileLock(default_lockfile):
+        # post-office's own lock file, so that its send_queued_mail command, run by hand, waits too.
+        with FileLock(getattr(settings, "MAIL_LOCKFILE", default_lockfile)):
             sent, failed, requeued = mail.send_queued()
             failed += requeued
     except FileLocked:
