@@ -267,3 +267,16 @@ def test_another_clinician_does_not_see_the_alert_or_its_notifications(mailer, d
     client.force_login(ClinicianFactory(username="dr_stranger", email="stranger@clinic.example"))
     assert client.get(f"/admin/core/alert/{alert.pk}/change/").status_code == 404
     assert "house@clinic.example" not in client.get("/admin/core/alert/?acknowledged=all").content.decode()
+
+
+def test_while_another_run_is_sending_this_one_leaves_the_queue_to_it(mailer, doctor):
+    from django.conf import settings
+    from post_office.lockfile import FileLock
+
+    red_flag(patient_of(doctor))
+    with FileLock(settings.MAIL_LOCKFILE):  # another run is in the middle of sending
+        notifications.run()
+        assert mail.outbox == [] and Notification.objects.count() == 1
+    notifications.run()
+    notifications.run()
+    assert len(mail.outbox) == 1
