@@ -170,16 +170,16 @@ def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: l
         alert.save(update_fields=["resolved_at"])
 
 
-def entry_save(*, entry: DiaryEntry, previous_date=None) -> list[Alert]:
+def entry_save(*, entry: DiaryEntry, previous_date=None) -> DiaryEntry:
     """Save a diary entry and bring the alerts of the days around it (and around `previous_date`,
-    when an edit moved it) up to date, in one transaction. Returns the alerts covering its day."""
+    when an edit moved it) up to date, in one transaction."""
     # Settings, not the patient's record: read before the transaction takes the write lock, so
     # that concurrent writers (SQLite runs one at a time) wait as briefly as possible.
     rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
         entry.save()
         episodes_sync(entry.patient, sorted({entry.date, previous_date or entry.date}), rule_settings)
-        return list(Alert.objects.filter(patient=entry.patient, source="").unresolved().covering(entry.date))
+    return entry
 
 
 def entry_delete(*, entry: DiaryEntry) -> None:

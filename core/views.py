@@ -205,7 +205,7 @@ def diary_rows(entries) -> SafeString:
     )
 
 
-def _save_entry_or_form_error(form: EntryForm, previous_date: date | None = None) -> list[Alert] | None:
+def _save_entry_or_form_error(form: EntryForm, previous_date: date | None = None) -> DiaryEntry | None:
     """Save; a concurrent save of the same day becomes the usual duplicate-date form error."""
     try:
         return services.entry_save(entry=form.instance, previous_date=previous_date)
