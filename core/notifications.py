@@ -94,7 +94,7 @@ def fallback_recipients() -> list[Recipient]:
 def clinicians_of(patient_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """The active assigned clinicians with an e-mail address, of each patient."""
     links = Patient.clinicians.through.objects.filter(
-        patient_id__in=set(patient_ids), user__is_active=True
+        patient_id__in=set(patient_ids), user__is_active=True, user__is_staff=True
     ).exclude(user__email="")
     found: dict[int, list[Recipient]] = defaultdict(list)
     for patient_id, user_id, email in links.values_list("patient_id", "user_id", "user__email").order_by("user_id"):
@@ -136,6 +136,7 @@ def _by_recipient(claimed: list[tuple[int, int]], field_name: str, *,
     clinicians = clinicians_of(patient_id for _, patient_id in claimed)
     fallback = None
     grouped: dict[Recipient, list[int]] = defaultdict(list)
+    by_address: dict[str, Recipient] = {}  # one e-mail per address, should a clinician's be the inbox's too
     nobody = []
     for pk, patient_id in claimed:
         recipients = list(clinicians.get(patient_id, []))
@@ -143,7 +144,9 @@ def _by_recipient(claimed: list[tuple[int, int]], field_name: str, *,
             fallback = fallback if fallback is not None else fallback_recipients()
             recipients = fallback
         for recipient in [*recipients, *extra]:
-            grouped[recipient].append(pk)
+            recipient = by_address.setdefault(recipient.to.lower(), recipient)
+            if pk not in grouped[recipient]:
+                grouped[recipient].append(pk)
         if not recipients and not extra:
             nobody.append(pk)
     if nobody:

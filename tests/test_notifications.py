@@ -280,3 +280,13 @@ def test_while_another_run_is_sending_this_one_leaves_the_queue_to_it(mailer, do
     notifications.run()
     notifications.run()
     assert len(mail.outbox) == 1
+
+
+def test_an_address_that_is_both_clinician_and_inbox_gets_one_email(mailer, doctor):
+    mailer.ESCALATION_EMAIL = "House@clinic.example"
+    red_flag(patient_of(doctor))
+    start = timezone.now()
+    notifications.run(start)
+    notifications.run(start + timedelta(hours=5))
+    assert [m.subject for m in mail.outbox] == ["isodiary: a new urgent alert",
+                                               "isodiary: an urgent alert is still not acknowledged"]
