@@ -10,7 +10,7 @@ def test_models_and_migrations_agree():
 
 @pytest.mark.django_db(transaction=True)
 def test_day_alerts_become_episodes_without_losing_their_days():
-    from datetime import date, timedelta
+    from datetime import UTC, date, datetime, timedelta
 
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -36,8 +36,9 @@ def test_day_alerts_become_episodes_without_losing_their_days():
     first = alert(1)
     for n in (2, 4, 6):
         alert(n)
-    alert(7, acknowledged_at=d, outcome="")
-    alert(8, resolved_at=d)
+    moment = datetime(2026, 11, 10, tzinfo=UTC)
+    alert(7, acknowledged_at=moment, outcome="")
+    alert(8, resolved_at=moment)
 
     executor = MigrationExecutor(connection)
     executor.migrate(after)
