@@ -290,3 +290,13 @@ def test_an_address_that_is_both_clinician_and_inbox_gets_one_email(mailer, doct
     notifications.run(start + timedelta(hours=5))
     assert [m.subject for m in mail.outbox] == ["isodiary: a new urgent alert",
                                                "isodiary: an urgent alert is still not acknowledged"]
+
+
+def test_superusers_see_the_mail_queue_and_clinicians_do_not(mailer, doctor, client):
+    red_flag(patient_of(doctor))
+    notifications.run()
+    client.force_login(doctor)
+    assert client.get("/admin/post_office/email/").status_code == 403
+    client.force_login(get_user_model().objects.create_superuser("root", "root@clinic.example", "x-Long-pass-99"))
+    page = client.get("/admin/post_office/email/")
+    assert page.status_code == 200 and "house@clinic.example" in page.content.decode()
