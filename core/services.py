@@ -110,9 +110,10 @@ def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSett
     now = timezone.now()
     for code in {*hits, *touched}:
         old = touched.get(code, [])
-        lo = min([start, *(a.first_day for a in old)])
-        hi = max([end, *(a.last_day for a in old)])
-        frozen = [(a.first_day, a.last_day) for a in old if a.acknowledged_at is not None and a.resolved_at is None]
+        held = [a for a in old if a.resolved_at is None]
+        lo = min([start, *(a.first_day for a in held)])
+        hi = max([end, *(a.last_day for a in held)])
+        frozen = [(a.first_day, a.last_day) for a in held if a.acknowledged_at is not None]
         logged = [d for d in days if lo <= d <= hi]
         new = episodes.build(code, logged, hits.get(code, {}), frozen)
         _reconcile(patient, defaults[code], new, old, now)
@@ -131,8 +132,10 @@ def _touching(stored: list[Alert], start: date, end: date) -> tuple[date, date, 
         earlier = sorted((a for a in held if a.last_day < start), key=lambda a: a.last_day)
         later = [a for a in held if a.first_day > end]
         touched[code] = [a for a in alerts if a.last_day >= start and a.first_day <= end] + earlier[-1:] + later[:1]
-    first = min([start, *(a.first_day for alerts in touched.values() for a in alerts)])
-    last = max([end, *(a.last_day for alerts in touched.values() for a in alerts)])
+    # Withdrawn episodes are there to be reopened, not to widen what is evaluated.
+    held = [a for alerts in touched.values() for a in alerts if a.resolved_at is None]
+    first = min([start, *(a.first_day for a in held)])
+    last = max([end, *(a.last_day for a in held)])
     return first, last, touched
 
 
