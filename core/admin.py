@@ -10,18 +10,14 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import quote
-from django.contrib.admin.views import main
-from django.db import connection
-from django.db.models import DateField, F, IntegerField, OuterRef, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 
 from . import audit, services
 from .admin_filters import (
@@ -32,11 +28,11 @@ from .admin_filters import (
     RuleFilter,
     VisiblePatientFilter,
 )
-from .admin_list import ActionForm
 from .charts import build_chart
 from .course_views import course_context
 from .models import (
     NOTES_MAX_LENGTH,
+    SEVERITY_LEVEL,
     Alert,
     DiaryEntry,
     MoodCheck,
@@ -48,74 +44,27 @@ from .models import (
 )
 from .views import csv_response, write_entries_csv
 
-SEVERITY_LABEL = {3: "urgent", 2: "warning", 1: "info"}
 PATIENT_CHART_DAYS = 90
 SUMMARY_MAX_DAYS = 366
-# The patient list's columns, correlated with the listed patient (the query's base table).
-PATIENT, ENTRY = Patient._meta.db_table, DiaryEntry._meta.db_table
-LAST_ENTRY_SQL = f"SELECT MAX(e.date) FROM {ENTRY} e WHERE e.patient_id = {PATIENT}.id"  # noqa: S608  # nosec B608
-LOGGED_SQL = (f"SELECT COUNT(*) FROM {ENTRY} e WHERE e.patient_id = {PATIENT}.id "  # noqa: S608  # nosec B608
-              "AND e.date > %s AND e.date <= %s")
+LOGGED_DAYS = 14
 
 
-BADGES = {level: format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
-          for level, label in [*SEVERITY_LABEL.items(), (0, "none")]}
+LEVEL_NAME = {level: severity.value for severity, level in SEVERITY_LEVEL.items()}
 
 
 def severity_badge(level: int | None):
-    return BADGES[level or 0]
-
-
-class ChangeList(main.ChangeList):
-    """Django's changelist, reversing the change-page URL once per page rather than once a row, and
-    loading only the fields the list shows where the admin names them (`list_only`)."""
-
-    def get_results(self, request):
-        super().get_results(request)
-        if self.model_admin.list_only and not self.is_popup:
-            self.result_list = self.result_list.only(*self.model_admin.list_only)
-
-    def url_for_result(self, result):
-        if not hasattr(self, "_change_url"):
-            name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
-            self._change_url = reverse(name, args=["0"], current_app=self.model_admin.admin_site.name)
-        head, _, tail = self._change_url.rpartition("/0/")
-        return f"{head}/{quote(getattr(result, self.pk_attname))}/{tail}"
+    label = LEVEL_NAME.get(level, "none")
+    return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
 
 
 class ScopedAdmin(admin.ModelAdmin):
     """Limits every queryset to the request user's patients and records what staff looked at."""
 
-    scope = "patient__clinicians"
-    action_form = ActionForm
-    # The fields a list page reads (columns, links, the audit row): a row loads only these. A
-    # field left out costs a query a row when read; tests/test_admin_list.py counts queries.
-    list_only: list[str] = []
-
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_changelist(self, request, **kwargs):
-        return ChangeList
-
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{self.scope: request.user})
-
-    @admin.display(description=format_html('<input type="checkbox" id="action-toggle" aria-label="{}">', "Select all"))
-    def action_checkbox(self, obj):
-        # The same checkbox Django renders, without a template render for every row of the list.
-        return mark_safe(  # noqa: S308  # nosec - the values are escaped
-            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" '
-            f'class="action-select" aria-label="Select {escape(obj)}">'
-        )
-
-    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        # The admin's default is a redirect with "doesn't exist"; a hand-typed URL for someone
-        # else's patient gets a plain 404 instead, the same as an id that does not exist.
-        raise Http404("No such object.")
+        return super().get_queryset(request).for_clinician(request.user)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -123,6 +72,9 @@ class ScopedAdmin(admin.ModelAdmin):
         if changelist is not None:
             audit.record_access(request, changelist.result_list, "list")
         return response
+
+    # Another patient's object is a plain 404 on every page that takes an id, the same as an id
+    # that does not exist (the admin's default is a redirect saying it "doesn't exist").
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -137,6 +89,11 @@ class ScopedAdmin(admin.ModelAdmin):
             raise Http404("No such object.")
         audit.record_access(request, [obj], "history")
         return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404("No such object.")
+        return super().delete_view(request, object_id, extra_context)
 
 
 class PatientRecordAdmin(ScopedAdmin):
@@ -157,13 +114,11 @@ class PatientRecordAdmin(ScopedAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
-    scope = "clinicians"
-    list_display = ["name", "needs_attention", "course_day", "last_entry", "days_logged"]
+    list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
     search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
-    list_only = ["display_name", "time_zone", "course_start", "user__username", "user__first_name", "user__last_name"]
     list_per_page = 25  # a page a busy clinician reads at a glance; sorted and filtered to the point
     show_full_result_count = False
     actions = ["export_entries_csv"]
@@ -173,21 +128,19 @@ class PatientAdmin(ScopedAdmin):
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
     change_form_template = "admin/core/patient/change_form.html"
-    open_alerts = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
+    open_episodes = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
-        # The three columns as plain correlated subqueries: what Subquery and OuterRef would
-        # compute, without building and resolving those expressions on every list page.
+        # The list's three columns, each a subquery per listed patient (25 a page) on an index.
         today = timezone.localdate()
-        since = connection.ops.adapt_datefield_value(today - timedelta(days=14))
-        until = connection.ops.adapt_datefield_value(today)
-        # S611/B611: constant SQL (above), dates passed as parameters.
+        entries = DiaryEntry.objects.filter(patient=OuterRef("pk")).order_by()
+        logged = entries.filter(date__gt=today - timedelta(days=LOGGED_DAYS), date__lte=today)
         return super().get_queryset(request).annotate(
-            last_entry_date=RawSQL(LAST_ENTRY_SQL, (), output_field=DateField()),  # noqa: S611  # nosec B611
-            logged_14=RawSQL(LOGGED_SQL, (since, until), output_field=IntegerField()),  # noqa: S611  # nosec B611
+            last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
+            logged_14=Coalesce(Subquery(logged.values("patient").annotate(n=Count("pk")).values("n")), 0),
             # Needs attention: the highest severity among open episodes, then the longest waiting.
-            open_level=Subquery(self.open_alerts.values("level")[:1]),
-            waiting_since=Subquery(self.open_alerts.values("created_at")[:1]),
+            open_level=Subquery(self.open_episodes.values("level")[:1]),
+            waiting_since=Subquery(self.open_episodes.values("created_at")[:1]),
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -211,7 +164,7 @@ class PatientAdmin(ScopedAdmin):
     def last_entry(self, obj: Patient):
         return obj.last_entry_date or "never"
 
-    @admin.display(description="days logged (14)", ordering="logged_14")
+    @admin.display(description=f"days logged ({LOGGED_DAYS})", ordering="logged_14")
     def days_logged(self, obj: Patient) -> int:
         return obj.logged_14
 
@@ -473,7 +426,7 @@ class RuleOverrideForm(forms.ModelForm):
 class RuleOverrideAdmin(ScopedAdmin):
     form = RuleOverrideForm
     list_display = ["patient", "rule", "threshold", "run_days", "set_by", "updated_at"]
-    list_filter = [("patient", admin.RelatedOnlyFieldListFilter), "rule"]
+    list_filter = [VisiblePatientFilter, "rule"]
     search_fields = ["patient__display_name", "patient__user__username"]
     list_select_related = ["patient__user", "rule", "set_by"]
     autocomplete_fields = ["patient"]

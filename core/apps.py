@@ -9,12 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Patients and diaries"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
         from . import audit, checks  # noqa: F401 - register the audit trail and the system checks
-        from .versions import install_after_migrate
-
-        post_migrate.connect(install_after_migrate, sender=self)
 
 
 class IsodiaryAdminConfig(admin_apps.AdminConfig):

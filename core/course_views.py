@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,25 +17,15 @@ from .models import Patient
 MOOD_CHECK_DAYS = 7
 
 
-# Both course figures in one small statement: the dashboard runs it on every visit, and the
-# ORM's cost of building two aggregate queries was larger than the queries themselves.
-COURSE_FIGURES_SQL = """
-    SELECT
-        (SELECT SUM(dose_mg) FROM core_diaryentry WHERE patient_id = %s AND date >= %s AND date <= %s),
-        (SELECT MAX(date) FROM core_moodcheck WHERE patient_id = %s)
-"""
-
-
 def course_context(patient: Patient, today: date) -> dict:
     """Cumulative dose and the weekly mood check, for the dashboard and the clinician's page."""
-    start = patient.course_start or today
-    with connection.cursor() as cursor:
-        cursor.execute(COURSE_FIGURES_SQL, [patient.pk, start, today, patient.pk])
-        total, last_check = cursor.fetchone()
-    if isinstance(last_check, str):  # SQLite returns MAX(date) as text
-        last_check = date.fromisoformat(last_check)
+    total = None
+    if patient.course_start:
+        taken = patient.entries.filter(date__gte=patient.course_start, date__lte=today)
+        total = taken.aggregate(total=Sum("dose_mg"))["total"]
+    last_check = patient.mood_checks.aggregate(last=Max("date"))["last"]
     dose = course.dose_summary(
-        [total if patient.course_start else None], course_start=patient.course_start, today=today,
+        [total], course_start=patient.course_start, today=today,
         weight_kg=patient.weight_kg, target_low=patient.target_low_mg_per_kg, target_high=patient.target_high_mg_per_kg,
     )
     return {
@@ -46,10 +36,10 @@ def course_context(patient: Patient, today: date) -> dict:
 
 
 def pregnancy_context(patient: Patient, today: date) -> dict:
-    """The pregnancy-prevention calendar; raises or resolves the missed-test warning on the way."""
+    """The pregnancy-prevention calendar (read only: send_reminders raises a missed-test warning)."""
     last_negative = patient.pregnancy_tests.filter(result="negative").values_list("date", flat=True).first()
     return {
-        "test_due": services.course_alerts_sync(patient, today),
+        "test_due": services.next_pregnancy_test(patient, today),
         "collect_by": course.prescription_deadline(last_negative),
         "contraception_until": course.contraception_until(patient.course_end),
     }

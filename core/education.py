@@ -124,8 +124,7 @@ def load_topic(path: Path) -> Topic:
         audience=meta["audience"],
         reviewed=reviewed,
         sources=tuple(meta["sources"]),
-        # Safe: sanitised by nh3 with the allow-list above.
-        html=mark_safe(page),  # noqa: S308  # nosec
+        html=mark_safe(page),  # noqa: S308 - sanitised by nh3 with the allow-list above  # nosec B308, B703
         text=re.sub(r"\s+", " ", text).strip(),
         anchors=frozenset(re.findall(r'id="([^"]+)"', page)),
         path=path,

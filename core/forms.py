@@ -1,5 +1,6 @@
 """Input validation. Field names are a public contract (see the issues)."""
 
+from datetime import date
 from zoneinfo import available_timezones
 
 from django import forms
@@ -37,6 +38,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def not_in_future(day: date, patient: Patient) -> date:
+    """A day the patient has lived: today in their time zone at the latest."""
+    if day > patient.today():
+        raise forms.ValidationError("The date can't be in the future.")
+    return day
 
 
 class EntryForm(forms.ModelForm):
@@ -78,6 +86,8 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
+        # The patient is not a form field: set before the model's own validation runs.
+        self.instance.patient = patient
         self.fields["sun_minutes"].initial = 0
         if self.instance.pk is None and patient.daily_dose_mg is not None:
             self.fields["dose_mg"].initial = patient.daily_dose_mg
@@ -86,9 +96,7 @@ class EntryForm(forms.ModelForm):
             self.fields[name].help_text = ""  # the scale shows its anchors itself
 
     def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > self.patient.today():
-            raise forms.ValidationError("The date can't be in the future.")
+        day = not_in_future(self.cleaned_data["date"], self.patient)
         moved = self.instance.pk is None or day != self.initial.get("date")
         duplicate = moved and (
             DiaryEntry.objects.for_patient(self.patient).filter(date=day).exclude(pk=self.instance.pk).exists()
@@ -108,22 +116,6 @@ class EntryForm(forms.ModelForm):
 
     def clean_notes(self) -> str:
         return self.cleaned_data["notes"].replace("\r\n", "\n")
-
-    def _post_clean(self):
-        # The patient is not a form field; set it before the model's own validation runs.
-        self.instance.patient = self.patient
-        # The model's field validators check every range and clean_date the one-entry-a-day rule
-        # (with a message that links to the entry); the database enforces all of them again.
-        # Django's constraint validation would only repeat them, at one query per constraint.
-        self.instance.validate_constraints = _no_constraint_queries
-        try:
-            super()._post_clean()
-        finally:
-            del self.instance.validate_constraints
-
-
-def _no_constraint_queries(exclude=None) -> None:
-    return None
 
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
@@ -190,9 +182,7 @@ class PregnancyTestForm(forms.ModelForm):
         self.instance.patient = patient
 
     def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > self.patient.today():
-            raise forms.ValidationError("The date can't be in the future.")
+        day = not_in_future(self.cleaned_data["date"], self.patient)
         if PregnancyTest.objects.filter(patient=self.patient, date=day).exists():
             raise forms.ValidationError("A test is already logged for that day.")
         return day

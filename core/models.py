@@ -68,12 +68,21 @@ def is_clinician(user) -> bool:
 # --- Patient ----------------------------------------------------------------------------------
 
 
-class PatientQuerySet(models.QuerySet):
-    def for_clinician(self, user) -> "PatientQuerySet":
-        """The patients a staff user may see: all for a superuser, else those assigned to them."""
+class ClinicianScopedQuerySet(models.QuerySet):
+    """Rows that belong to a patient. `for_clinician` is the one place that says which of them a
+    staff user may see: every patient's for a superuser, else those of the patients assigned to
+    them. The views, the admin, its filters and exports all scope through it."""
+
+    patient_lookup = "patient__"  # from these rows to their patient
+
+    def for_clinician(self, user):
         if user.is_superuser:
             return self
-        return self.filter(clinicians=user)
+        return self.filter(**{f"{self.patient_lookup}clinicians": user})
+
+
+class PatientQuerySet(ClinicianScopedQuerySet):
+    patient_lookup = ""
 
 
 class Patient(models.Model):
@@ -119,11 +128,9 @@ class Patient(models.Model):
         limit_choices_to={"is_staff": True, "groups__name": CLINICIANS_GROUP},
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Kept by database triggers, never by the application (core/versions.py): data_version rises
-    # with every write to this row and to the patient's entries, alerts, mood checks and pregnancy
-    # tests; rules_version with every change to the rules and to this patient's overrides.
+    # Kept by database triggers, never by the application (core/versions.py): rises with every
+    # write to this row and to the patient's entries, alerts, mood checks and pregnancy tests.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
-    rules_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = PatientQuerySet.as_manager()
 
@@ -188,14 +195,9 @@ def validate_symptoms(value) -> None:
         raise ValidationError("Unknown symptom.")
 
 
-class DiaryEntryQuerySet(models.QuerySet):
+class DiaryEntryQuerySet(ClinicianScopedQuerySet):
     def for_patient(self, patient: Patient) -> "DiaryEntryQuerySet":
         return self.filter(patient=patient)
-
-    def for_clinician(self, user) -> "DiaryEntryQuerySet":
-        if user.is_superuser:
-            return self
-        return self.filter(patient__clinicians=user)
 
     def between(self, start: date, end: date) -> "DiaryEntryQuerySet":
         return self.filter(date__gte=start, date__lte=end)
@@ -255,6 +257,15 @@ class DiaryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.patient} · {self.date.isoformat()}"
 
+    # Every check constraint above restates a validator of its field, which full_clean has just
+    # run (and the database enforces it again on save); asking the database too would cost a
+    # query a constraint on every save of the diary. The one-entry-a-day constraint is still checked.
+    FIELDS_CHECKED_BY_VALIDATORS = {"skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes", "sunburn",
+                                    "dose_mg", "notes"}
+
+    def validate_constraints(self, exclude=None) -> None:
+        super().validate_constraints(exclude={*(exclude or ()), *self.FIELDS_CHECKED_BY_VALIDATORS})
+
     @property
     def max_dryness(self) -> int:
         return max(self.skin_dryness, self.lip_dryness, self.eye_dryness)
@@ -303,6 +314,8 @@ class RuleOverride(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClinicianScopedQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patient", "rule"], name="one_override_per_rule")]
 
@@ -310,12 +323,7 @@ class RuleOverride(models.Model):
         return f"{self.rule.code} for {self.patient}"
 
 
-class AlertQuerySet(models.QuerySet):
-    def for_clinician(self, user) -> "AlertQuerySet":
-        if user.is_superuser:
-            return self
-        return self.filter(patient__clinicians=user)
-
+class AlertQuerySet(ClinicianScopedQuerySet):
     def unresolved(self) -> "AlertQuerySet":
         """Findings that still hold (the entry was not edited or deleted away from them)."""
         return self.filter(resolved_at__isnull=True)
@@ -469,6 +477,8 @@ class MoodCheck(models.Model):
     total = models.PositiveSmallIntegerField()
     band = models.CharField(max_length=30)
 
+    objects = ClinicianScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -495,6 +505,8 @@ class PregnancyTest(models.Model):
     date = models.DateField()
     result = models.CharField(max_length=10, choices=Result.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicianScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]

@@ -11,16 +11,10 @@ from django.utils import timezone
 
 from . import course, episodes, rules
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride, Symptom
-from .versions import patient_rules
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
-    """The rule settings in force for one patient: defaults with that patient's overrides applied,
-    read once per change to either (Patient.rules_version)."""
-    return patient_rules(patient, lambda: _read_rule_settings(patient))
-
-
-def _read_rule_settings(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
+    """The rule settings in force for one patient: defaults with that patient's overrides applied."""
     defaults = {rule.code: rule for rule in Rule.objects.all()}
     overrides = {o.rule.code: o for o in RuleOverride.objects.filter(patient=patient).select_related("rule")}
     settings = {}
@@ -69,12 +63,16 @@ def patient_write():
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
-DAY_FIELDS = [f.name for f in dataclasses.fields(rules.Day)]
+DAY_FIELDS = [field.name for field in dataclasses.fields(rules.Day)]
+
+
+def day_from_values(values: dict) -> rules.Day:
+    return rules.Day(**{**values, "symptoms": frozenset(values["symptoms"] or ())})
 
 
 def days_between(patient: Patient, first: date, last: date) -> dict[date, rules.Day]:
-    rows = DiaryEntry.objects.filter(patient=patient, date__gte=first, date__lte=last).values_list(*DAY_FIELDS)
-    return {row[0]: rules.Day(*row[:-1], symptoms=frozenset(row[-1] or ())) for row in rows}
+    rows = DiaryEntry.objects.for_patient(patient).filter(date__range=(first, last)).values(*DAY_FIELDS)
+    return {row["date"]: day_from_values(row) for row in rows}
 
 
 def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSettings) -> None:
@@ -244,7 +242,9 @@ def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
 
 
 def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
-    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged."""
+    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged (or the
+    patient can no longer become pregnant). Run on the write path and by the scheduled
+    send_reminders, never while a page is shown: a test becomes missed as the days pass."""
     due = next_pregnancy_test(patient, today)
     source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
     stale = Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved()
@@ -255,3 +255,16 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
             _raise(patient, rule, source=source, on=due.due, detail=f"Test due {due.due.isoformat()} ({due.reason})")
     stale.update(resolved_at=timezone.now())
     return due
+
+
+def missed_tests_sync() -> int:
+    """course_alerts_sync for every patient it may concern: those who can become pregnant and
+    those with a missed-test warning still open. Returns how many patients it looked at."""
+    patients = Patient.objects.filter(
+        Q(can_become_pregnant=True) | Q(alerts__rule_code="pregnancy-test-due", alerts__resolved_at__isnull=True)
+    ).distinct()
+    count = 0
+    for patient in patients:
+        course_alerts_sync(patient, patient.today())
+        count += 1
+    return count

@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, connection
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from .access import entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .forms import EntryForm, ProfileForm, SignupForm
-from .models import Alert, DiaryEntry, Patient
+from .models import Alert, DiaryEntry, Patient, Rule
 from .versions import patient_fragment
 
 CHART_DAYS = 30
@@ -35,24 +35,27 @@ FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "
                   "last_day", "days", "acknowledged_at", "emailed_at"]
 
 
+def with_care_team(alerts):
+    """Findings as plain rows, each knowing whether the patient has a clinician (data-care-team):
+    read in the same query, needed only when there is a finding to show."""
+    assigned = Patient.clinicians.through.objects.filter(patient_id=OuterRef("patient_id"))
+    return alerts.annotate(has_clinician=Exists(assigned)).values_list(*FINDING_FIELDS, "has_clinician", named=True)
+
+
 def current_findings(patient: Patient, today: date):
     """Alerts with a day in the last 7 that still hold, and a missed pregnancy test until it is logged."""
     recent = Q(last_day__gt=today - timedelta(days=WARNING_DAYS)) | Q(rule_code="pregnancy-test-due")
-    return (
-        Alert.objects.filter(recent, patient=patient)
-        .unresolved()
-        .values_list(*FINDING_FIELDS, named=True)
-    )
+    return with_care_team(Alert.objects.filter(recent, patient=patient).unresolved())
 
 
 CARE_TEAM_ORDER = ["none", "pending", "notified", "reviewed"]
 
 
-def care_team(alert, has_clinician: bool) -> str:
+def care_team(alert) -> str:
     """data-care-team: what happens next with an urgent finding, as far as the app knows it."""
     if alert.acknowledged_at is not None:
         return "reviewed"
-    if not has_clinician:  # the clinic inbox may hear of it, but nobody who knows the patient
+    if not alert.has_clinician:  # the clinic inbox may hear of it, but nobody who knows the patient
         return "none"
     return "notified" if alert.emailed_at is not None else "pending"
 
@@ -68,7 +71,7 @@ class FindingGroup:
 
     CRISIS_RULES = {"self-harm", "phq9-item9"}
 
-    def __init__(self, alert, has_clinician: bool):
+    def __init__(self, alert):
         self.rule_code = alert.rule_code
         self.severity = alert.severity
         self.level = alert.level
@@ -83,7 +86,7 @@ class FindingGroup:
             self.date_label = f"{_day_label(alert.first_day)} to {_day_label(alert.last_day)} ({alert.days} days)"
         self.crisis = alert.rule_code in self.CRISIS_RULES
         self.earlier: list[str] = []
-        self.care_team = care_team(alert, has_clinician)
+        self.care_team = care_team(alert)
         self.emailed_label = self._time_label(alert.emailed_at)
         self.seen_label = self._time_label(alert.acknowledged_at)
 
@@ -94,10 +97,10 @@ class FindingGroup:
         local = timezone.localtime(moment)
         return f"{local.day} {local:%B %Y}, {local:%H:%M}"
 
-    def add(self, alert, has_clinician: bool) -> None:
+    def add(self, alert) -> None:
         self.earlier.append(f"{alert.last_day.day} {alert.last_day:%b}")
         # The element tells the least reassuring state of its episodes: one unreviewed is enough.
-        state = care_team(alert, has_clinician)
+        state = care_team(alert)
         if CARE_TEAM_ORDER.index(state) < CARE_TEAM_ORDER.index(self.care_team):
             self.care_team = state
             self.emailed_label = self._time_label(alert.emailed_at)
@@ -108,14 +111,14 @@ class FindingGroup:
         return ", ".join(self.earlier)
 
 
-def findings_context(alerts, has_clinician: bool) -> dict:
+def findings_context(alerts) -> dict:
     """One element per rule, urgent ones in the banner at the top of the page, the others in the body."""
     groups: dict[str, FindingGroup] = {}
     for alert in sorted(alerts, key=lambda a: (-a.level, -a.last_day.toordinal(), a.pk)):
         if alert.rule_code in groups:
-            groups[alert.rule_code].add(alert, has_clinician)
+            groups[alert.rule_code].add(alert)
         else:
-            groups[alert.rule_code] = FindingGroup(alert, has_clinician)
+            groups[alert.rule_code] = FindingGroup(alert)
     return {
         "urgent_findings": [g for g in groups.values() if g.severity == "urgent"],
         "other_findings": [g for g in groups.values() if g.severity != "urgent"],
@@ -132,14 +135,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("admin:index")
     patient = patient_for(request)
     today = patient.today()
-    # Assigning a clinician does not touch the patient's rows (data_version): it is part of the key.
-    has_clinician = patient.clinicians.exists()
-    urgent, body = patient_fragment("dashboard", patient, f"{today.isoformat()}:{has_clinician}",
-                                    lambda: dashboard_fragments(request, patient, today, has_clinician))
+    urgent, body = patient_fragment("dashboard", patient, today.isoformat(),
+                                    lambda: dashboard_fragments(request, patient, today))
     return render(request, "core/dashboard.html", {"patient": patient, "urgent": urgent, "body": body})
 
 
-def dashboard_fragments(request: HttpRequest, patient: Patient, today: date, has_clinician: bool) -> tuple[str, str]:
+def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> tuple[str, str]:
     """The dashboard's urgent banner and body: everything on it that comes from the patient's rows."""
     start, end = today - timedelta(days=CHART_DAYS - 1), today
     entries = list(
@@ -158,7 +159,7 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date, has
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
-        **findings_context(current_findings(patient, today), has_clinician),
+        **findings_context(current_findings(patient, today)),
     }
     urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
     return urgent, render_to_string("core/_dashboard_body.html", context, request)
@@ -247,10 +248,8 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
         entry.refresh_from_db()
     else:
         form = EntryForm(patient=patient, instance=entry)
-    findings = (Alert.objects.filter(patient=patient, source="").unresolved().covering(entry.date)
-                .values_list(*FINDING_FIELDS, named=True))
-    findings_ctx = findings_context(findings, patient.clinicians.exists())
-    context = {"form": form, "entry": entry, "creating": False, **findings_ctx}
+    findings = with_care_team(Alert.objects.filter(patient=patient, source="").unresolved().covering(entry.date))
+    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings)}
     return render(request, "core/entry_form.html", context, status=_status(form))
 
 
@@ -379,9 +378,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        Rule.objects.exists()  # the database answers, and is migrated
+    except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
 

@@ -1,6 +1,4 @@
 from django import forms
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 
 class ScaleWidget(forms.widgets.ChoiceWidget):
@@ -26,37 +24,3 @@ class ScaleWidget(forms.widgets.ChoiceWidget):
         # crispy-forms marks a field with errors by adding "is-invalid" to the widget's classes.
         context["widget"]["invalid"] = "is-invalid" in context["widget"]["attrs"].get("class", "")
         return context
-
-
-def attrs_html(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html, in Python."""
-    return "".join(f" {name}" if value is True else f' {name}="{escape(value)}"'
-                   for name, value in attrs.items() if value is not False)
-
-
-class PlainSelect(forms.Select):
-    """Django's Select with the same markup, written out in Python rather than through a template for
-    the select and another for each option (the admin's action menu is on every list page)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = f'<select name="{escape(widget["name"])}"{attrs_html(widget["attrs"])}>'
-        for group_name, options, _ in widget["optgroups"]:
-            if group_name:
-                html += f'\n  <optgroup label="{escape(group_name)}">'
-            for option in options:
-                html += (f'\n  <option value="{escape(option["value"])}"{attrs_html(option["attrs"])}>'
-                         f'{escape(option["label"])}</option>\n')
-            if group_name:
-                html += "\n  </optgroup>"
-        return mark_safe(html + "\n</select>")  # noqa: S308  # nosec - every value above is escaped
-
-
-class PlainHiddenInput(forms.HiddenInput):
-    """Django's HiddenInput with the same markup, without a template."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else f' value="{escape(widget["value"])}"'
-        return mark_safe(  # noqa: S308  # nosec - escaped above
-            f'<input type="{widget["type"]}" name="{escape(widget["name"])}"{shown}{attrs_html(widget["attrs"])}>')

@@ -13,9 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
-_DEV_SECRET_KEY = "django-insecure-isodiary-local-development-only"  # noqa: S105 - refused when DEBUG is off
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
+_DEVELOPMENT_ONLY_KEY = "django-insecure-isodiary-local-development-only"  # refused when DEBUG is off
+SECRET_KEY = env_str("SECRET_KEY", _DEVELOPMENT_ONLY_KEY)
+if not DEBUG and SECRET_KEY in ("", _DEVELOPMENT_ONLY_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value when DEBUG is off "
         '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
@@ -98,9 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each worker process keeps its own cache of rendered per-patient pages and rule settings
-# (core/versions.py). Their keys carry the patient's versions, read from the database on every
-# request, so a local cache is correct with any number of processes and servers.
+# Each worker process keeps its own cache of rendered per-patient pages (core/versions.py). Their
+# keys carry the patient's data version, read from the database on every request, so a local
+# cache is correct with any number of processes and servers.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -123,8 +123,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "dashboard"
 
-# Database sessions, read with one plain statement a request (core/sessions.py).
-SESSION_ENGINE = "core.sessions"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Patients stay signed in on their own phone for two weeks; staff sessions end after 30 minutes
 # without activity (core.middleware.SessionLengthMiddleware).
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
@@ -184,7 +183,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

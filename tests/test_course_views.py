@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 from unittest import mock
 
 import pytest
@@ -156,10 +157,39 @@ def test_a_positive_test_is_urgent(patient_client, pregnant_capable):
 def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_client, pregnant_capable):
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=70), result="negative")
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    assert not Alert.objects.filter(rule_code="pregnancy-test-due").exists()  # showing a page writes nothing
+    patient_client.get("/")
+    assert not Alert.objects.filter(rule_code="pregnancy-test-due").exists()
+    call_command("send_reminders", stdout=StringIO())  # the scheduled job notices the missed test
     assert ("pregnancy-test-due", "warning") in warnings_on(patient_client.get("/").content.decode())
     patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(), "result": "negative"})
     assert ("pregnancy-test-due", "warning") not in warnings_on(patient_client.get("/").content.decode())
     assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
+
+
+def test_showing_a_page_never_writes_even_with_a_test_missed(patient_client, pregnant_capable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    for url in ["/", "/pregnancy/", "/diary/", "/mood-check/", "/accounts/profile/"]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert patient_client.get(url).status_code == 200
+        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+        assert writes == [], url
+
+
+def test_the_scheduled_job_resolves_the_missed_test_warning_when_the_patient_is_no_longer_marked(
+    patient_client, pregnant_capable
+):
+    PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
+    call_command("send_reminders", stdout=StringIO())
+    assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is None
+    pregnant_capable.can_become_pregnant = False
+    pregnant_capable.save()
+    call_command("send_reminders", stdout=StringIO())
+    assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
+    assert ("pregnancy-test-due", "warning") not in warnings_on(patient_client.get("/").content.decode())
 
 
 def test_course_records_are_private(patient_client, client):

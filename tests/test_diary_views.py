@@ -127,3 +127,27 @@ def test_staff_have_no_diary(client, clinician, others_entry):
 def test_unsupported_methods_are_refused(patient_client):
     assert patient_client.put("/diary/new/").status_code == 405
     assert patient_client.post("/diary/export.csv").status_code == 405
+
+
+@pytest.mark.parametrize("days", [30, 365])
+def test_a_patients_pages_cost_the_same_queries_however_long_the_diary(patient_client, patient, days,
+                                                                          django_assert_num_queries):
+    today = patient.today()
+    patient.course_start = today - timedelta(days=days)
+    patient.save()
+    DiaryEntry.objects.bulk_create(
+        EntryFactory.build(patient=patient, date=today - timedelta(days=back), mood=2 + back % 7)
+        for back in range(days)
+    )
+    # session, user with profile; then the page's own reads
+    with django_assert_num_queries(6):  # 30 days of entries, dose total, last mood check, findings
+        assert patient_client.get("/").status_code == 200
+    with django_assert_num_queries(4):  # the count and one page of entries
+        assert patient_client.get("/diary/").status_code == 200
+    # form: the entry, the duplicate check; rules, overrides; save, the episodes and days around it, in a
+    # transaction; and two inserts: the episodes of the bulk-created days around it (mood-low, mood-drop),
+    # which no save had evaluated
+    day = (today - timedelta(days=1)).isoformat()
+    with django_assert_num_queries(12):
+        response = patient_client.post(f"/diary/{day}/", entry_data(date=day, mood="5"))
+    assert response.status_code == 302

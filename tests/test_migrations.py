@@ -54,3 +54,29 @@ def test_day_alerts_become_episodes_without_losing_their_days():
     ]
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_has_the_default_rules_and_the_clinicians_group():
+    from django.contrib.auth.models import Group
+
+    from core.default_rules import CLINICIAN_PERMISSIONS, DEFAULT_RULES
+    from core.models import Rule
+
+    fields = list(DEFAULT_RULES[0])
+    assert list(Rule.objects.order_by("code").values(*fields)) == sorted(DEFAULT_RULES, key=lambda r: r["code"])
+    group = Group.objects.get(name="Clinicians")
+    assert sorted(group.permissions.values_list("codename", flat=True)) == sorted(CLINICIAN_PERMISSIONS)
+
+
+def test_no_migration_imports_the_apps_code():
+    # A migration that imports live code changes what it does whenever that code changes. 0001
+    # names core.models' validators and defaults, as makemigrations writes any field's callables.
+    from pathlib import Path
+
+    import core.migrations
+
+    for path in Path(core.migrations.__file__).parent.glob("0*.py"):
+        imports = [line for line in path.read_text().splitlines() if line.startswith(("import core", "from core"))
+                   or "    from core" in line]
+        assert imports == ([] if path.name != "0001_initial.py" else ["import core.models"]), path.name

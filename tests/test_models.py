@@ -99,3 +99,22 @@ def test_for_patient_returns_only_that_patients_entries(patient, other_patient):
     mine = EntryFactory(patient=patient)
     EntryFactory(patient=other_patient)
     assert list(DiaryEntry.objects.for_patient(patient)) == [mine]
+
+
+@pytest.mark.parametrize("field, value", [("mood", 11), ("skin_dryness", -1), ("sun_minutes", 1441),
+                                          ("sunburn", "peeling"), ("dose_mg", 201), ("notes", "x" * 2001)])
+def test_full_clean_refuses_every_out_of_range_value(patient, field, value):
+    from django.core.exceptions import ValidationError
+
+    entry = EntryFactory.build(patient=patient, **{field: value})
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert field in error.value.message_dict
+
+
+def test_full_clean_refuses_a_second_entry_for_the_same_day(patient):
+    from django.core.exceptions import ValidationError
+
+    EntryFactory(patient=patient, date=date(2026, 5, 1))
+    with pytest.raises(ValidationError, match="already exists"):
+        EntryFactory.build(patient=patient, date=date(2026, 5, 1)).full_clean()

@@ -33,3 +33,15 @@ def test_health_endpoints(client, django_assert_num_queries):
         assert client.get("/healthz").status_code == 200
     response = client.get("/readyz")
     assert response.status_code == 200 and response.json() == {"database": "ok"}
+
+
+def test_readyz_says_so_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    def down(self):
+        raise OperationalError("unable to open database file")
+
+    monkeypatch.setattr(QuerySet, "exists", down)
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json() == {"database": "unavailable"}

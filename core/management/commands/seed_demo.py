@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 patient.weight_kg = patient.weight_kg or 65
                 patient.save()
                 patient.clinicians.add(clinician)
-                self._entries(patient, pattern, random.Random(username))  # noqa: S311 - demo data
+                self._entries(patient, pattern, random.Random(username))  # noqa: S311 - demo data, not a secret
                 self._course(patient, today)
                 credentials.append(("patient", username, password, "/"))
         self.stdout.write(self.style.SUCCESS("Demo accounts (passwords are new on every run):"))

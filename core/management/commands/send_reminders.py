@@ -25,9 +25,13 @@ TASK_BODY = "Hello,\n\nThere is something for you to do in isodiary. Sign in to 
 
 
 class Command(BaseCommand):
-    help = "E-mail patients who have not logged today (at the hour they chose) and those with a test due."
+    help = ("E-mail patients who have not logged today (at the hour they chose) and those with a test due; "
+            "raise (or resolve) the missed-pregnancy-test warnings.")
 
     def handle(self, *args, **options):
+        # A test becomes missed as the days pass, with no write to notice it: the warning is
+        # raised here, on the schedule, and resolved here or when the test is logged.
+        services.missed_tests_sync()
         now = timezone.now()
         sent = 0
         patients = Patient.objects.filter(user__is_active=True).exclude(user__email="").select_related("user")

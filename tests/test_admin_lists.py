@@ -1,0 +1,137 @@
+"""The clinician admin's list pages: what each one shows, sorting, filters, escaping, scoping and
+what a page costs in queries as the lists grow."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core import services
+from core.models import Alert, MoodCheck, PregnancyTest, Rule, RuleOverride
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture
+def record():
+    """Values of every kind a cell shows: none, blank, dates, choices, booleans, a deleted user."""
+    doctor = ClinicianFactory(username="dr_table")
+    gone = ClinicianFactory(username="dr_gone")
+    never = PatientFactory(user__username="never", display_name="<b>Never</b> & co")  # escaped, no entries
+    never.clinicians.add(doctor)
+    patient = PatientFactory(user__username="tess", display_name="Tess", course_start=TODAY - timedelta(days=40),
+                             can_become_pregnant=True)
+    patient.clinicians.add(doctor)
+    for back, mood, sunburn in [(0, 1, "blistering"), (1, 2, "mild"), (2, 8, "none")]:
+        entry = EntryFactory.build(patient=patient, date=TODAY - timedelta(days=back), mood=mood, sunburn=sunburn,
+                                   sunscreen=back == 1, sun_minutes=45, notes="  ")
+        services.entry_save(entry=entry)
+    alerts = list(Alert.objects.filter(patient=patient).order_by("pk"))
+    alerts[0].acknowledged_by, alerts[0].acknowledged_at = gone, timezone.now()
+    alerts[0].save()
+    gone.delete()
+    alerts[1].acknowledged_by, alerts[1].acknowledged_at = doctor, timezone.now()
+    alerts[1].save()
+    RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="mood-low"), threshold=2, set_by=doctor)
+    RuleOverride.objects.create(patient=never, rule=Rule.objects.get(code="dryness-persistent"), run_days=4)
+    MoodCheck.objects.create(patient=patient, date=TODAY, q1=1, q2=2, total=3, band="minimal")
+    PregnancyTest.objects.create(patient=patient, date=TODAY, result="negative")
+    return doctor
+
+
+LISTS = [
+    "/admin/core/patient/", "/admin/core/patient/?o=-2.1", "/admin/core/patient/?quiet=3&q=e",
+    "/admin/core/alert/?acknowledged=all", "/admin/core/alert/?acknowledged=yes&o=3",
+    "/admin/core/diaryentry/", "/admin/core/diaryentry/?sunburn__exact=mild",
+    "/admin/core/ruleoverride/", "/admin/core/moodcheck/", "/admin/core/pregnancytest/", "/admin/core/rule/",
+]
+
+
+def rows(response) -> str:
+    return response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
+
+
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize("who", ["clinician", "superuser"])
+def test_every_list_opens_for_clinicians_and_superusers(client, record, url, who):
+    client.force_login(record if who == "clinician" else ClinicianFactory(username="root", is_superuser=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    if "/rule/" not in url:
+        assert "Tess" in rows(response) or "Never" in rows(response) or "tess" in rows(response), url
+
+
+def test_the_alert_queue_names_who_acknowledged_and_a_deleted_user(client, record):
+    client.force_login(record)
+    page = rows(client.get("/admin/core/alert/?acknowledged=yes"))
+    assert "acknowledged by dr_table" in page
+    assert "acknowledged by a deleted user" in page
+
+
+def test_the_patient_list_sorts_by_its_columns(client, record):
+    quiet = PatientFactory(user__username="quinn", display_name="Quinn")
+    quiet.clinicians.add(record)
+    services.entry_save(entry=EntryFactory.build(patient=quiet, date=TODAY - timedelta(days=20), mood=6))
+    client.force_login(record)
+
+    def names(order: str) -> list[str]:
+        return [p.name for p in client.get(f"/admin/core/patient/?o={order}").context["cl"].result_list]
+
+    # Columns: 1 name, 2 course day, 3 last entry, 4 days logged, 5 needs attention.
+    assert names("1") == ["<b>Never</b> & co", "Quinn", "Tess"]
+    assert names("3") == ["Tess", "Quinn", "<b>Never</b> & co"]  # most recent entry first, never last
+    assert names("-4")[0] == "Tess" and names("4")[-1] == "Tess"  # 3 days logged, the others none
+    assert names("5")[0] == "Tess"  # the open urgent alert first
+
+
+def test_names_are_escaped_and_links_keep_the_lists_filters(client, record):
+    client.force_login(record)
+    page = client.get("/admin/core/patient/?q=never").content.decode()
+    assert "&lt;b&gt;Never&lt;/b&gt; &amp;amp; co" not in page  # escaped once, not twice
+    assert "&lt;b&gt;Never&lt;/b&gt; &amp; co" in page
+    assert "/change/?_changelist_filters=q%3Dnever" in page
+
+
+def test_a_popup_list_works(client, record):
+    client.force_login(record)
+    page = client.get("/admin/core/patient/?_popup=1&_to_field=id").content.decode()
+    assert "data-popup-opener" in page
+    assert "Tess" in page
+
+
+def test_a_clinician_never_sees_another_clinicians_patient_in_any_list(client, record):
+    other = PatientFactory(user__username="olga", display_name="Olga")
+    other.clinicians.add(ClinicianFactory(username="dr_other"))
+    services.entry_save(entry=EntryFactory.build(patient=other, mood=1))
+    client.force_login(record)
+    for url in [*LISTS, "/admin/core/alert/"]:
+        assert "Olga" not in client.get(url).content.decode(), url
+    for url in ["/admin/core/patient/?q=olga", "/admin/core/alert/?q=olga", "/admin/core/diaryentry/?q=olga"]:
+        response = client.get(url)
+        assert list(response.context["cl"].result_list) == [] and "Olga" not in rows(response), url
+
+
+@pytest.mark.parametrize("url", [url for url in LISTS if "/rule/" not in url and "quiet" not in url])
+def test_a_list_costs_the_same_queries_however_many_rows_it_shows(client, record, url):
+    client.force_login(record)
+    client.get(url)  # the first page of a session also renews it and looks up content types
+    with CaptureQueriesContext(connection) as few:
+        rows_before = len(client.get(url).context["cl"].result_list)
+    for n in range(3):
+        patient = PatientFactory(user__username=f"extra{n}", user__first_name="Ex", display_name="",
+                                 course_start=TODAY - timedelta(days=5))
+        patient.clinicians.add(record)
+        services.entry_save(entry=EntryFactory.build(patient=patient, mood=1, sunburn="mild"))
+        Alert.objects.filter(patient=patient).update(acknowledged_at=timezone.now(), acknowledged_by=record)
+        RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="mood-low"), threshold=2,
+                                    set_by=record)
+        MoodCheck.objects.create(patient=patient, date=TODAY, q1=0, q2=1, total=1, band="minimal")
+        PregnancyTest.objects.create(patient=patient, date=TODAY, result="negative")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) > rows_before, url
+    assert len(many.captured_queries) == len(few.captured_queries)
