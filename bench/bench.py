@@ -100,11 +100,8 @@ def build_dataset() -> None:
                 rule = defaults[episode.code]
                 seen = episode in acknowledged
                 alerts.append(Alert(
-                    patient=patient, first_day=episode.first_day, last_day=episode.last_day, days=episode.days,
-                    rule_code=episode.code, severity=episode.severity,
-                    level=SEVERITY_LEVEL[episode.severity], message=rule.message,
-                    advice=rule.advice, detail=episode.latest, worst=episode.worst,
-                    learn_url=services.learn_url(rule.learn_slug, rule.learn_anchor),
+                    patient=patient, rule_code=episode.code, level=SEVERITY_LEVEL[episode.severity],
+                    **services.episode_values(rule, episode),
                     acknowledged_at=timezone.now() if seen else None, acknowledged_by=doctors[0] if seen else None,
                     outcome="no_action" if seen else ""))
             Alert.objects.bulk_create(alerts, batch_size=1000)

@@ -63,6 +63,7 @@ def patient_write():
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
+READ_AROUND_DAYS = 31
 DAY_FIELDS = [field.name for field in dataclasses.fields(rules.Day)]
 
 
@@ -87,15 +88,18 @@ def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSett
     before, after = rules.window(settings)
     reach = max(before, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
     start, end = min(changed) - timedelta(days=after), max(changed) + timedelta(days=reach)
-    # Read: the open episodes (the queue: few), and those of these days, acknowledged ones and the
-    # withdrawn ones an edit back reopens (so that a patient correcting a typo twice does not make a
-    # clinician read, or be e-mailed about, the same days twice). Acknowledged episodes elsewhere
-    # are frozen and join nothing: they are read only when an open one reaches past them.
+    # Read: the open episodes (the queue: few), the acknowledged ones of the weeks around, and the
+    # withdrawn ones of these days, which an edit back reopens (so that a patient correcting a typo
+    # twice does not make a clinician read, or be e-mailed about, the same days twice). Acknowledged
+    # episodes further off are frozen and join nothing: they are read only in the rare case that an
+    # open one reaches past them.
     mine = Alert.objects.filter(patient=patient, source="")
-    near = Q(last_day__gte=start, first_day__lte=end) & (Q(resolved_at__isnull=True) | Q(acknowledged_at__isnull=True))
-    stored = list(mine.filter(near | Q(resolved_at__isnull=True, acknowledged_at__isnull=True)))
+    margin = timedelta(days=READ_AROUND_DAYS)
+    around = Q(resolved_at__isnull=True, last_day__gte=start - margin, first_day__lte=end + margin)
+    withdrawn = Q(acknowledged_at__isnull=True, last_day__gte=start, first_day__lte=end)
+    stored = list(mine.filter(around | withdrawn | Q(resolved_at__isnull=True, acknowledged_at__isnull=True)))
     first, last, touched = _touching(stored, start, end)
-    if first < start or last > end:
+    if first < start - margin or last > end + margin:
         stored += mine.filter(resolved_at__isnull=True, acknowledged_at__isnull=False, last_day__gte=first,
                               first_day__lte=last).exclude(pk__in=[a.pk for a in stored])
         first, last, touched = _touching(stored, start, end)
@@ -137,6 +141,18 @@ def _touching(stored: list[Alert], start: date, end: date) -> tuple[date, date, 
     return first, last, touched
 
 
+def episode_values(rule: Rule, episode: episodes.Episode) -> dict:
+    """An episode's fields as an Alert row stores them."""
+    anchor = episode.anchors[0] if episode.anchors else rule.learn_anchor
+    return {
+        "first_day": episode.first_day, "last_day": episode.last_day, "days": episode.days,
+        "severity": episode.severity, "message": rule.message, "advice": rule.advice,
+        "detail": _detail(episode.code, episode.latest, episode.anchors)[:300],
+        "worst": _detail(episode.code, episode.worst, episode.worst_anchors)[:300],
+        "learn_url": learn_url(rule.learn_slug, anchor),
+    }
+
+
 def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: list[Alert], now) -> None:
     """Write the episodes of one rule over the old rows: a row overlapping a new episode becomes it
     (so an acknowledgement and the notifications stay with the days they were about), a new
@@ -146,15 +162,7 @@ def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: l
         overlapping = [a for a in unused if a.first_day <= episode.last_day and a.last_day >= episode.first_day]
         alert = min(overlapping, default=None,
                     key=lambda a: (a.resolved_at is not None, a.first_day != episode.first_day, a.created_at))
-        anchor = episode.anchors[0] if episode.anchors else rule.learn_anchor
-        values = {
-            "first_day": episode.first_day, "last_day": episode.last_day, "days": episode.days,
-            "severity": episode.severity, "message": rule.message, "advice": rule.advice,
-            "detail": _detail(episode.code, episode.latest, episode.anchors)[:300],
-            "worst": _detail(episode.code, episode.worst, episode.worst_anchors)[:300],
-            "learn_url": learn_url(rule.learn_slug, anchor),
-            "resolved_at": None,
-        }
+        values = {**episode_values(rule, episode), "resolved_at": None}
         if alert is None:
             Alert.objects.create(patient=patient, rule_code=episode.code, **values)
             continue

@@ -258,22 +258,23 @@ def test_the_days_are_read_back_as_the_rules_see_them(patient):
     assert days[saved.date].symptoms == frozenset({"headache_vision"})
 
 
-def test_a_new_day_never_joins_an_episode_across_an_acknowledged_one(patient, clinician):
+@pytest.mark.parametrize("back", [20, 90])  # within the weeks read around a save, and beyond
+def test_a_new_day_never_joins_an_episode_across_an_acknowledged_one(patient, clinician, back):
     sun = {"sun_minutes": 60, "sunscreen": False}
-    save(patient, TODAY - timedelta(days=20), **sun)  # open, and far back
-    save(patient, TODAY - timedelta(days=19), sun_minutes=0)
-    save(patient, TODAY - timedelta(days=18), **sun)
-    Alert.objects.filter(first_day=TODAY - timedelta(days=18)).update(acknowledged_by=clinician,
-                                                                      acknowledged_at=timezone.now())
+    save(patient, TODAY - timedelta(days=back), **sun)  # open, and far back
+    save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
+    save(patient, TODAY - timedelta(days=back - 2), **sun)
+    Alert.objects.filter(first_day=TODAY - timedelta(days=back - 2)).update(acknowledged_by=clinician,
+                                                                            acknowledged_at=timezone.now())
     save(patient, TODAY, **sun)  # the days between are missing
     spans = sorted((a.first_day, a.last_day, a.acknowledged_at is not None) for a in Alert.objects.unresolved())
-    assert spans == [(TODAY - timedelta(days=20), TODAY - timedelta(days=20), False),
-                     (TODAY - timedelta(days=18), TODAY - timedelta(days=18), True),
+    assert spans == [(TODAY - timedelta(days=back), TODAY - timedelta(days=back), False),
+                     (TODAY - timedelta(days=back - 2), TODAY - timedelta(days=back - 2), True),
                      (TODAY, TODAY, False)]
 
 
 def test_saving_reads_only_the_open_and_nearby_episodes(patient, clinician, monkeypatch):
-    for back in range(60, 0, -2):  # thirty acknowledged one-day episodes
+    for back in range(120, 0, -2):  # sixty acknowledged one-day episodes
         save(patient, TODAY - timedelta(days=back), sun_minutes=60, sunscreen=False)
         save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
         Alert.objects.update(acknowledged_by=clinician, acknowledged_at=timezone.now())
@@ -281,5 +282,5 @@ def test_saving_reads_only_the_open_and_nearby_episodes(patient, clinician, monk
     real = services._touching
     monkeypatch.setattr(services, "_touching", lambda stored, *args: read.append(len(stored)) or real(stored, *args))
     save(patient, TODAY, sun_minutes=60, sunscreen=False)
-    assert read and max(read) <= 4  # of 30: those of the days around, not the whole history
+    assert read and max(read) <= 25  # of 60: those of the weeks around, not the whole history
     assert Alert.objects.open().count() == 1
