@@ -35,7 +35,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from core import rules, services  # noqa: E402
+from core import episodes, rules, services  # noqa: E402
 from core.models import CLINICIANS_GROUP, SEVERITY_LEVEL, Alert, DiaryEntry, Patient  # noqa: E402
 
 PATIENTS, DAYS, CLINICIANS, PER_CLINICIAN = 2000, 180, 20, 100
@@ -94,23 +94,68 @@ def build_dataset() -> None:
                     sun_minutes=rng.choice([0, 0, 10, 20, 45]), sunscreen=rng.random() < 0.9, dose_mg=40,
                     sunburn=rng.choices(["none", "mild", "blistering"], [98, 1.8, 0.2])[0], notes=""))
             DiaryEntry.objects.bulk_create(entries, batch_size=1000)
-            days_ = [services.as_day(e) for e in entries]
+            _, acknowledged, open_ = patient_findings([services.as_day(e) for e in entries], settings, today)
             alerts = []
-            for i, entry in enumerate(entries):
-                for finding in rules.evaluate(days_[i], days_[max(0, i - 7): i + 3], settings):
-                    rule = defaults[finding.code]
-                    alerts.append(Alert(
-                        patient=patient, entry=entry, entry_date=entry.date, rule_code=finding.code,
-                        severity=finding.severity, level=SEVERITY_LEVEL[finding.severity],
-                        message=rule.message, advice=rule.advice, detail=finding.detail,
-                        learn_url=services.learn_url(rule.learn_slug, rule.learn_anchor),
-                        # Clinicians have kept up with all but the last two weeks.
-                        acknowledged_at=timezone.now() if entry.date < today - timedelta(days=14) else None,
-                        acknowledged_by=doctors[0] if entry.date < today - timedelta(days=14) else None))
+            for episode in acknowledged + open_:
+                rule = defaults[episode.code]
+                seen = episode in acknowledged
+                alerts.append(Alert(
+                    patient=patient, rule_code=episode.code, level=SEVERITY_LEVEL[episode.severity],
+                    **services.episode_values(rule, episode),
+                    acknowledged_at=timezone.now() if seen else None, acknowledged_by=doctors[0] if seen else None,
+                    outcome="no_action" if seen else ""))
             Alert.objects.bulk_create(alerts, batch_size=1000)
     print(f"dataset: built in {time.monotonic() - started:.0f} s: {User.objects.count()} users, "
           f"{DiaryEntry.objects.count()} entries, {Alert.objects.count()} alerts, "
           f"{Alert.objects.open().count()} open")
+
+
+ACKNOWLEDGED_BEFORE_DAYS = 14  # clinicians have kept up with all but the last two weeks
+
+
+def patient_findings(days: list, settings, today) -> tuple[list, list, list]:
+    """One patient's findings on the benchmark's data: the day findings still open in the old model
+    (one alert per entry and rule, run and single-day rules both, acknowledged up to two weeks ago),
+    and the acknowledged and open episodes of the same days (core/episodes.py)."""
+    cutoff = today - timedelta(days=ACKNOWLEDGED_BEFORE_DAYS)
+    by_date = {d.date: d for d in days}
+    open_day_findings, hits = [], {}
+    for day in days:
+        found = rules.evaluate_on(day, by_date, settings)
+        open_day_findings += [f for f in found if day.date >= cutoff]
+        for finding in episodes.strongest(found):
+            hits.setdefault(finding.code, {})[day.date] = finding
+    acknowledged, open_ = [], []
+    for code, found in hits.items():
+        seen = episodes.build(code, [d for d in by_date if d < cutoff], found)
+        acknowledged += seen
+        frozen = [(e.first_day, e.last_day) for e in seen]
+        open_ += [e for e in episodes.build(code, by_date, found, frozen) if e.first_day >= cutoff]
+    return open_day_findings, acknowledged, open_
+
+
+def open_rows() -> None:
+    """The open rows each clinician's queue holds on the benchmark's data: one per alert day
+    (before: the old model) and one per episode (after), worked out from the same entries."""
+    settings, _ = services.rule_settings_for(Patient(pk=0))
+    today = timezone.localdate()
+    per_clinician = {}
+    for doctor in User.objects.filter(username__startswith="dr").order_by("username"):
+        before = after = 0
+        for patient in Patient.objects.filter(clinicians=doctor):
+            days = [services.as_day(e) for e in DiaryEntry.objects.filter(patient=patient).order_by("date")]
+            day_findings, _, open_ = patient_findings(days, settings, today)
+            before, after = before + len(day_findings), after + len(open_)
+        stored = Alert.objects.open().filter(patient__clinicians=doctor).count()
+        per_clinician[doctor.username] = (before, after, stored)
+    print(f"{'clinician':<10} {'before (day alerts)':>20} {'after (episodes)':>17} {'stored open rows':>17}")
+    for name, (before, after, stored) in per_clinician.items():
+        print(f"{name:<10} {before:>20} {after:>17} {stored:>17}")
+    values = list(per_clinician.values())
+    for label, index in (("before", 0), ("after", 1)):
+        column = sorted(v[index] for v in values)
+        print(f"{label}: mean {sum(column) / len(column):.0f}, median {column[len(column) // 2]}, "
+              f"min {column[0]}, max {column[-1]} open rows per clinician")
 
 
 def free_port() -> int:
@@ -215,10 +260,14 @@ def time_in_process(paths: list[str], username: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--open-rows", action="store_true", help="print the open alert rows per clinician and stop")
     parser.add_argument("--time", nargs="+", metavar="PATH", help="time these pages in-process instead")
     parser.add_argument("--user", default="dr00", help="who --time signs in as (default dr00, a clinician)")
     args = parser.parse_args()
     build_dataset()
+    if args.open_rows:
+        open_rows()
+        return
     if args.time:
         time_in_process(args.time, args.user)
         return

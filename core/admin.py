@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -34,7 +35,18 @@ from .admin_filters import (
 )
 from .charts import build_chart
 from .course_views import course_context
-from .models import SEVERITY_LEVEL, Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule, RuleOverride
+from .models import (
+    NOTES_MAX_LENGTH,
+    SEVERITY_LEVEL,
+    Alert,
+    DiaryEntry,
+    MoodCheck,
+    Outcome,
+    Patient,
+    PregnancyTest,
+    Rule,
+    RuleOverride,
+)
 from .views import csv_response, write_entries_csv
 
 PATIENT_CHART_DAYS = 90
@@ -107,7 +119,7 @@ class PatientRecordAdmin(ScopedAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
-    list_display = ["name", "course_day", "last_entry", "days_logged", "open_alerts"]
+    list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
     search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
@@ -121,6 +133,7 @@ class PatientAdmin(ScopedAdmin):
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
     change_form_template = "admin/core/patient/change_form.html"
+    open_episodes = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
         # The list's three columns, each a subquery per listed patient (25 a page) on an index.
@@ -130,8 +143,9 @@ class PatientAdmin(ScopedAdmin):
         return super().get_queryset(request).annotate(
             last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
             logged_14=Coalesce(Subquery(logged.values("patient").annotate(n=Count("pk")).values("n")), 0),
-            open_level=Subquery(Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level")
-                                .values("level")[:1]),
+            # Needs attention: the highest severity among open episodes, then the longest waiting.
+            open_level=Subquery(self.open_episodes.values("level")[:1]),
+            waiting_since=Subquery(self.open_episodes.values("created_at")[:1]),
         )
 
     def changelist_view(self, request, extra_context=None):
@@ -169,9 +183,12 @@ class PatientAdmin(ScopedAdmin):
     def days_logged(self, obj: Patient) -> int:
         return obj.logged_14
 
-    @admin.display(description="open alerts", ordering=F("open_level").desc(nulls_last=True))
-    def open_alerts(self, obj: Patient):
-        return severity_badge(obj.open_level)
+    @admin.display(description="needs attention", ordering=F("open_level").desc(nulls_last=True))
+    def needs_attention(self, obj: Patient):
+        if obj.open_level is None:
+            return severity_badge(None)
+        return format_html("{} since {}", severity_badge(obj.open_level),
+                           f"{timezone.localtime(obj.waiting_since):%Y-%m-%d %H:%M}")
 
     @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
     def export_entries_csv(self, request, queryset):
@@ -238,7 +255,7 @@ class PatientAdmin(ScopedAdmin):
             "start": start,
             "end": end,
             "entries": entries,
-            "alerts": Alert.objects.filter(patient=patient, entry_date__gte=start, entry_date__lte=end)
+            "alerts": Alert.objects.filter(patient=patient, last_day__gte=start, first_day__lte=end)
             .select_related("acknowledged_by")
             .urgent_first(),
             "chart": build_chart(entries, start, end),
@@ -264,9 +281,19 @@ class DiaryEntryAdmin(PatientRecordAdmin):
 # --- Alerts: the review queue -------------------------------------------------------------------
 
 
+class AcknowledgeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTES_MAX_LENGTH,
+        help_text="Optional. Seen by clinicians and in the audit trail, never by the patient.",
+    )
+
+
 @admin.register(Alert)
 class AlertAdmin(ScopedAdmin):
-    list_display = ["badge", "patient", "rule_code", "entry_date", "detail", "created_at", "status"]
+    """The triage queue: one row per open episode, urgent first, then the one waiting longest."""
+
+    list_display = ["badge", "patient", "rule_code", "first_day", "last_day", "days", "detail", "notified", "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
     list_filter = [AlertStatusFilter, "severity", RuleFilter]
     show_full_result_count = False
@@ -276,8 +303,9 @@ class AlertAdmin(ScopedAdmin):
     ordering = ["-level", "created_at"]
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
-    fields = ["patient", "entry", "entry_date", "rule_code", "severity", "message", "detail", "advice", "created_at",
-              "resolved_at", "acknowledged_by", "acknowledged_at"]
+    fields = ["patient", "rule_code", "severity", "first_day", "last_day", "days", "detail", "worst", "message",
+              "advice", "created_at", "notified_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
+              "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -290,44 +318,93 @@ class AlertAdmin(ScopedAdmin):
     def badge(self, obj: Alert):
         return severity_badge(obj.level)
 
+    @admin.display(description="clinician e-mailed", ordering="emailed_at")
+    def notified(self, obj: Alert):
+        if obj.emailed_at:
+            return f"{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}"
+        return "queued" if obj.notified_at else "–"
+
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
         if obj.acknowledged_at:
             who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
-            return f"acknowledged by {who}, {obj.acknowledged_at:%Y-%m-%d %H:%M}"
+            return f"acknowledged by {who}, {timezone.localtime(obj.acknowledged_at):%Y-%m-%d %H:%M}"
         if obj.resolved_at:
-            return "withdrawn by the patient's edit"
+            return "no longer holds"
         return "open"
 
-    @admin.action(description="Acknowledge", permissions=["change"])
+    @admin.action(description="Acknowledge with an outcome…", permissions=["change"])
     def acknowledge(self, request, queryset):
-        count = acknowledge(queryset, request.user)
-        self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+        """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
+        form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = acknowledge(queryset, request.user, **form.cleaned_data)
+            self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+            return None
+        alerts = list(queryset.select_related("patient__user"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Acknowledge alerts",
+            "opts": self.model._meta,
+            "form": form,
+            "alerts": alerts,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
+                                status=400 if form.is_bound else 200)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Alert queue", **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "POST" and "_acknowledge" in request.POST:
-            alert = self.get_object(request, object_id)
-            if alert is None:
-                raise Http404("No such alert.")
-            if not self.has_change_permission(request, alert):
-                raise Http404("No such alert.")
-            acknowledge(Alert.objects.filter(pk=alert.pk), request.user)
-            self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
-            return redirect("admin:core_alert_changelist")
+        alert = self.get_object(request, object_id)
+        if alert is None:
+            raise Http404("No such alert.")
+        extra_context = {
+            **(extra_context or {}),
+            "notifications": alert.notifications.select_related("user", "mail").order_by("created_at"),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.acknowledge_view)
+        return [path("<path:object_id>/acknowledge/", view, name="core_alert_acknowledge"), *super().get_urls()]
 
-def acknowledge(queryset, user) -> int:
-    """Record who acknowledged which alerts, and when. Saved one by one for the audit trail."""
+    def acknowledge_view(self, request: HttpRequest, object_id: str):
+        """Acknowledge one alert with an outcome and an optional note."""
+        alert = self.get_object(request, object_id)
+        if alert is None or not self.has_change_permission(request, alert):
+            raise Http404("No such alert.")
+        if alert.acknowledged_at is not None:
+            self.message_user(request, "This alert is already acknowledged.", messages.INFO)
+            return redirect("admin:core_alert_change", alert.pk)
+        form = AcknowledgeForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
+            self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
+            return redirect("admin:core_alert_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Acknowledge alert",
+            "opts": self.model._meta,
+            "form": form,
+            "alerts": [alert],
+        }
+        return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
+                                status=400 if form.is_bound else 200)
+
+
+def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
+    """Record who acknowledged which alerts, when, with what outcome. Saved one by one, so that the
+    audit trail has a row for each (outcome and note included)."""
     now = timezone.now()
     alerts = list(queryset.filter(acknowledged_at__isnull=True))
     for alert in alerts:
         alert.acknowledged_by = user
         alert.acknowledged_at = now
-        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        alert.outcome = outcome
+        alert.note = note
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "outcome", "note"])
     return len(alerts)
 
 

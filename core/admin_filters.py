@@ -70,7 +70,7 @@ class AlertStatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             (None, "No: open"),
-            ("withdrawn", "No: withdrawn by the patient's edit"),
+            ("withdrawn", "No: no longer holds (edited, or a stronger finding stands)"),
             ("yes", "Yes"),
             ("all", "All"),
         ]

@@ -18,7 +18,7 @@ NOT_EXPORTED = {"id", "patient", "user", "data_version", "rules_version"}
 # What each list holds, in which order. Related rows are loaded with the list: one query per list.
 RECORDS = {
     "entries": (DiaryEntry, ["date"], []),
-    "alerts": (Alert, ["entry_date", "created_at"], ["entry", "acknowledged_by"]),
+    "alerts": (Alert, ["first_day", "created_at"], ["acknowledged_by"]),
     "mood_checks": (MoodCheck, ["date", "created_at"], []),
     "pregnancy_tests": (PregnancyTest, ["date"], []),
     "threshold_changes": (RuleOverride, ["updated_at"], ["rule", "set_by"]),

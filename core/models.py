@@ -416,16 +416,29 @@ class AlertQuerySet(ClinicianScopedQuerySet):
         return self.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
 
     def urgent_first(self) -> "AlertQuerySet":
+        """The triage order: urgent first, then the one waiting longest."""
         return self.order_by("-level", "created_at")
+
+    def covering(self, day: date) -> "AlertQuerySet":
+        return self.filter(first_day__lte=day, last_day__gte=day)
+
+
+class Outcome(models.TextChoices):
+    CONTACTED = "contacted", "Contacted the patient"
+    ADVISED_STOP = "advised_stop", "Advised to stop"
+    NO_ACTION = "no_action", "Reviewed, no action"
+    OTHER = "other", "Other"
 
 
 class Alert(models.Model):
+    """One episode of one rule for one patient: the consecutive logged days that met it
+    (core/episodes.py), or one course finding such as a mood check (`source`)."""
+
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
-    entry = models.ForeignKey(
-        DiaryEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
-    )
-    entry_date = models.DateField()
-    # What raised an alert that is not about a diary entry: "mood-check:<id>", "pregnancy-test:<id>",
+    first_day = models.DateField("first day")
+    last_day = models.DateField("last day")
+    days = models.PositiveSmallIntegerField(default=1)
+    # What raised an alert that is not about diary entries: "mood-check:<id>", "pregnancy-test:<id>",
     # "test-due:<date>". Empty for entry alerts.
     source = models.CharField(max_length=60, blank=True)
     rule_code = models.SlugField(max_length=40)
@@ -433,7 +446,8 @@ class Alert(models.Model):
     level = models.PositiveSmallIntegerField(editable=False)
     message = models.CharField(max_length=300)
     advice = models.CharField(max_length=500)
-    detail = models.CharField("value", max_length=300, blank=True)
+    detail = models.CharField("latest value", max_length=300, blank=True)
+    worst = models.CharField("worst value", max_length=300, blank=True)
     learn_url = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -441,26 +455,33 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
+    # Set by send_notifications: when the alert was taken into an e-mail (claimed, so that no
+    # other run takes it), when that e-mail was delivered, and when it was escalated.
+    notified_at = models.DateTimeField("notification queued", null=True, blank=True)
+    emailed_at = models.DateTimeField("clinician e-mailed", null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-level", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "rule_code"], name="one_alert_per_entry_and_rule"),
             models.UniqueConstraint(
                 fields=["patient", "rule_code", "source"], condition=~Q(source=""), name="one_alert_per_source"
             ),
+            models.CheckConstraint(condition=Q(first_day__lte=F("last_day")), name="alert_days_in_order"),
         ]
         indexes = [
             # A patient's open alerts (admin patient list: highest open severity).
             models.Index(fields=["patient", "acknowledged_at", "resolved_at", "level"], name="alert_patient_open"),
             # A patient's recent alerts (dashboard: the last 7 days).
-            models.Index(fields=["patient", "entry_date"], name="alert_patient_date"),
+            models.Index(fields=["patient", "last_day"], name="alert_patient_date"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule_code} · {self.patient} · {self.entry_date.isoformat()}"
+        return f"{self.rule_code} · {self.patient} · {self.days_label}"
 
     def save(self, *args, **kwargs) -> None:
         self.level = SEVERITY_LEVEL[self.severity]
@@ -471,6 +492,49 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None and self.acknowledged_at is None
+
+    @property
+    def days_label(self) -> str:
+        """"14 Nov" or "14–23 Nov 2026 (10 days)"."""
+        first, last = self.first_day, self.last_day
+        if first == last:
+            return f"{last.day} {last:%b %Y}"
+        start = f"{first.day}" if (first.month, first.year) == (last.month, last.year) else f"{first.day} {first:%b}"
+        if first.year != last.year:
+            start += f" {first.year}"
+        return f"{start}–{last.day} {last:%b %Y} ({self.days} day{'s' if self.days != 1 else ''})"
+
+
+class Notification(models.Model):
+    """An e-mail send_notifications sent (or is sending) about alerts: to whom, which, when."""
+
+    class Kind(models.TextChoices):
+        URGENT = "urgent", "New urgent alert"
+        DIGEST = "digest", "Daily digest"
+        ESCALATION = "escalation", "Escalation"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to = models.EmailField()
+    alerts = models.ManyToManyField(Alert, related_name="notifications")
+    # The digest's day (TIME_ZONE): one digest per clinician per day, enforced by the database.
+    for_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    mail = models.ForeignKey("post_office.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["to", "for_date"], condition=Q(kind="digest"), name="one_digest_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to}"
 
 
 # --- Course tracking ----------------------------------------------------------------------------

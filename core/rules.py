@@ -47,6 +47,8 @@ class Finding:
     severity: str
     detail: str
     anchors: tuple[str, ...] = field(default=())
+    # How bad the day was for this rule, higher is worse: an episode's worst day is its highest.
+    score: int = 0
 
 
 # Rules whose finding on one day depends on the entries of other days.
@@ -74,6 +76,11 @@ def window(settings: Mapping[str, RuleSetting]) -> tuple[int, int]:
 def evaluate(day: Day, history: Iterable[Day], settings: Mapping[str, RuleSetting]) -> list[Finding]:
     by_date = {d.date: d for d in history if d.date != day.date}
     by_date[day.date] = day
+    return evaluate_on(day, by_date, settings)
+
+
+def evaluate_on(day: Day, by_date: Mapping[date, Day], settings: Mapping[str, RuleSetting]) -> list[Finding]:
+    """evaluate() for callers that evaluate many days of one mapping (built once, not per day)."""
     findings = []
     for code, func in CHECKS.items():
         setting = settings.get(code)
@@ -108,7 +115,7 @@ def _dryness_detail(day: Day, threshold: int) -> str:
 @check("dryness-high")
 def dryness_high(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.max_dryness >= s.threshold:
-        return Finding(s.code, s.severity, _dryness_detail(day, s.threshold))
+        return Finding(s.code, s.severity, _dryness_detail(day, s.threshold), score=day.max_dryness)
     return None
 
 
@@ -116,14 +123,15 @@ def dryness_high(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Findi
 def dryness_persistent(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     run = s.run_days or 3
     if in_run(day.date, by_date, run, lambda d: d.max_dryness >= s.threshold):
-        return Finding(s.code, s.severity, f"dryness {s.threshold} or more on {run} days in a row")
+        # The day's own values: an episode's days and dates say how long it has lasted.
+        return Finding(s.code, s.severity, _dryness_detail(day, s.threshold), score=day.max_dryness)
     return None
 
 
 @check("mood-low")
 def mood_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.mood <= s.threshold:
-        return Finding(s.code, s.severity, f"mood {day.mood}")
+        return Finding(s.code, s.severity, f"mood {day.mood}", score=10 - day.mood)
     return None
 
 
@@ -131,26 +139,29 @@ def mood_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding |
 def mood_persistent_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     run = s.run_days or 3
     if in_run(day.date, by_date, run, lambda d: d.mood <= s.threshold):
-        return Finding(s.code, s.severity, f"mood {s.threshold} or lower on {run} days in a row")
+        return Finding(s.code, s.severity, f"mood {day.mood}", score=10 - day.mood)
     return None
 
 
 @check("mood-drop")
 def mood_drop(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     earliest = day.date - timedelta(days=MOOD_DROP_DAYS_BEFORE)
-    prior = [d.mood for d in by_date.values() if earliest <= d.date < day.date]
+    prior = [by_date[d].mood for d in (earliest + timedelta(days=i) for i in range(MOOD_DROP_DAYS_BEFORE))
+             if d in by_date]
     if len(prior) < MOOD_DROP_MIN_PRIOR_ENTRIES:
         return None
     mean = sum(prior) / len(prior)
     if mean - day.mood >= s.threshold:
-        return Finding(s.code, s.severity, f"mood {day.mood}, against an average of {mean:.1f} in the week before")
+        return Finding(s.code, s.severity, f"mood {day.mood}, against an average of {mean:.1f} in the week before",
+                       score=10 - day.mood)
     return None
 
 
 @check("sun-unprotected")
 def sun_unprotected(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.sun_minutes >= s.threshold and not day.sunscreen:
-        return Finding(s.code, s.severity, f"{day.sun_minutes} minutes in the sun without sunscreen")
+        return Finding(s.code, s.severity, f"{day.sun_minutes} minutes in the sun without sunscreen",
+                       score=day.sun_minutes)
     return None
 
 
@@ -172,7 +183,7 @@ def sunburn_blistering(day: Day, by_date: Mapping[date, Day], s: RuleSetting) ->
 def red_flag(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     ticked = tuple(sorted(day.symptoms - {SELF_HARM}))
     if ticked:
-        return Finding(s.code, s.severity, "reported: " + ", ".join(ticked), anchors=ticked)
+        return Finding(s.code, s.severity, "reported: " + ", ".join(ticked), anchors=ticked, score=len(ticked))
     return None
 
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import course, rules
+from . import course, episodes, rules
 from .models import (
     LOCKED_RULES,
     Alert,
@@ -69,10 +69,10 @@ def learn_url(slug: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _detail(finding: rules.Finding) -> str:
-    if finding.code == "red-flag":
-        return "Reported: " + "; ".join(Symptom(code).label for code in finding.anchors)
-    return finding.detail[:1].upper() + finding.detail[1:]
+def _detail(code: str, detail: str, anchors: tuple[str, ...]) -> str:
+    if code == "red-flag" and anchors:
+        return "Reported: " + "; ".join(Symptom(code).label for code in anchors)
+    return detail[:1].upper() + detail[1:]
 
 
 def patient_write():
@@ -83,7 +83,7 @@ def patient_write():
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
-
+READ_AROUND_DAYS = 31
 DAY_FIELDS = [field.name for field in dataclasses.fields(rules.Day)]
 
 
@@ -91,115 +91,133 @@ def day_from_values(values: dict) -> rules.Day:
     return rules.Day(**{**values, "symptoms": frozenset(values["symptoms"] or ())})
 
 
-@dataclasses.dataclass
-class Surroundings:
-    """What the rules need around the days an entry write touched, read in two queries: the
-    entries of the days around them, the entry's own alerts, and the open run and mood-drop
-    findings of the entries nearby, which the write may have undone."""
-
-    days: dict[date, rules.Day]
-    own_alerts: list[Alert]
-    neighbour_alerts: list[Alert]
-
-    @classmethod
-    def load(cls, patient: Patient, days: list[date], settings, entry: DiaryEntry | None = None) -> "Surroundings":
-        before, after = rules.window(settings)
-        reach = max(after, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
-        # Neighbours' findings that may depend on these days, and everything those findings look at.
-        first, last = min(days) - timedelta(days=after), max(days) + timedelta(days=reach)
-        own_id = entry.pk if entry else None
-        nearby = Q(patient=patient, entry_date__gte=first, entry_date__lte=last, resolved_at__isnull=True,
-                   entry__isnull=False, rule_code__in=rules.DEPENDS_ON_OTHER_DAYS)
-        alerts = list(Alert.objects.filter(nearby | Q(entry_id=own_id) if own_id else nearby))
-        span = (first - timedelta(days=before), last + timedelta(days=after))
-        rows = DiaryEntry.objects.for_patient(patient).filter(date__range=span).values(*DAY_FIELDS)
-        return cls(
-            days={row["date"]: day_from_values(row) for row in rows},
-            own_alerts=[a for a in alerts if a.entry_id == own_id],
-            neighbour_alerts=[a for a in alerts if a.entry_id != own_id and a.entry_date not in days],
-        )
+def days_between(patient: Patient, first: date, last: date) -> dict[date, rules.Day]:
+    rows = DiaryEntry.objects.for_patient(patient).filter(date__range=(first, last)).values(*DAY_FIELDS)
+    return {row["date"]: day_from_values(row) for row in rows}
 
 
-def alerts_sync(entry: DiaryEntry, rule_settings: RuleSettings, around: Surroundings) -> list[Alert]:
-    """Evaluate the rules for one entry and make its alerts match: new findings raise an alert,
-    findings that no longer hold are resolved, none is duplicated. An acknowledged alert keeps its
-    acknowledgement, so a clinician is not asked about the same entry and rule twice."""
+def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSettings) -> None:
+    """Bring the patient's entry alerts (one per episode, core/episodes.py) up to date after the
+    entries of the `changed` days were written or deleted.
+
+    Only the days whose findings can change are evaluated (a run or the mood-drop rule looks a week
+    around), with the stored episodes of each rule that touch them: those overlapping, and the
+    nearest before and after, which the change may join to or split from. Episodes that no longer
+    hold are resolved, never deleted: the clinician's record keeps them."""
     settings, defaults = rule_settings
-    findings = rules.evaluate(as_day(entry), around.days.values(), settings)
-    existing = {alert.rule_code: alert for alert in around.own_alerts}
+    before, after = rules.window(settings)
+    reach = max(before, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
+    start, end = min(changed) - timedelta(days=after), max(changed) + timedelta(days=reach)
+    # Read: the open episodes (the queue: few), the acknowledged ones of the weeks around, and the
+    # withdrawn ones of these days, which an edit back reopens (so that a patient correcting a typo
+    # twice does not make a clinician read, or be e-mailed about, the same days twice). Acknowledged
+    # episodes further off are frozen and join nothing: they are read only in the rare case that an
+    # open one reaches past them.
+    mine = Alert.objects.filter(patient=patient, source="")
+    margin = timedelta(days=READ_AROUND_DAYS)
+    around = Q(resolved_at__isnull=True, last_day__gte=start - margin, first_day__lte=end + margin)
+    withdrawn = Q(acknowledged_at__isnull=True, last_day__gte=start, first_day__lte=end)
+    stored = list(mine.filter(around | withdrawn | Q(resolved_at__isnull=True, acknowledged_at__isnull=True)))
+    first, last, touched = _touching(stored, start, end)
+    if first < start - margin or last > end + margin:
+        stored += mine.filter(resolved_at__isnull=True, acknowledged_at__isnull=False, last_day__gte=first,
+                              first_day__lte=last).exclude(pk__in=[a.pk for a in stored])
+        first, last, touched = _touching(stored, start, end)
+    days = days_between(patient, first - timedelta(days=before), last + timedelta(days=after))
+    hits: dict[str, dict[date, rules.Finding]] = {}
+    for day in days.values():
+        if first <= day.date <= last:
+            for finding in episodes.strongest(rules.evaluate_on(day, days, settings)):
+                hits.setdefault(finding.code, {})[day.date] = finding
     now = timezone.now()
-    current = []
-    for finding in findings:
-        rule = defaults[finding.code]
-        anchor = finding.anchors[0] if finding.anchors else rule.learn_anchor
-        values = {
-            "severity": finding.severity,
-            "message": rule.message,
-            "advice": rule.advice,
-            "detail": _detail(finding)[:300],
-            "learn_url": learn_url(rule.learn_slug, anchor),
-            "entry_date": entry.date,
-        }
-        alert = existing.get(finding.code)
+    for code in {*hits, *touched}:
+        old = touched.get(code, [])
+        held = [a for a in old if a.resolved_at is None]
+        lo = min([start, *(a.first_day for a in held)])
+        hi = max([end, *(a.last_day for a in held)])
+        frozen = [(a.first_day, a.last_day) for a in held if a.acknowledged_at is not None]
+        logged = [d for d in days if lo <= d <= hi]
+        new = episodes.build(code, logged, hits.get(code, {}), frozen)
+        _reconcile(patient, defaults[code], new, old, now)
+
+
+def _touching(stored: list[Alert], start: date, end: date) -> tuple[date, date, dict[str, list[Alert]]]:
+    """The episodes of each rule that a change to the days from `start` to `end` may alter: those
+    overlapping them, and the nearest before and after (which the change may join or split), with
+    the first and last day they reach."""
+    by_rule: dict[str, list[Alert]] = {}
+    for alert in sorted(stored, key=lambda a: (a.first_day, a.created_at)):
+        by_rule.setdefault(alert.rule_code, []).append(alert)
+    touched = {}
+    for code, alerts in by_rule.items():
+        held = [a for a in alerts if a.resolved_at is None]
+        earlier = sorted((a for a in held if a.last_day < start), key=lambda a: a.last_day)
+        later = [a for a in held if a.first_day > end]
+        touched[code] = [a for a in alerts if a.last_day >= start and a.first_day <= end] + earlier[-1:] + later[:1]
+    # Withdrawn episodes are there to be reopened, not to widen what is evaluated.
+    held = [a for alerts in touched.values() for a in alerts if a.resolved_at is None]
+    first = min([start, *(a.first_day for a in held)])
+    last = max([end, *(a.last_day for a in held)])
+    return first, last, touched
+
+
+def episode_values(rule: Rule, episode: episodes.Episode) -> dict:
+    """An episode's fields as an Alert row stores them."""
+    anchor = episode.anchors[0] if episode.anchors else rule.learn_anchor
+    return {
+        "first_day": episode.first_day, "last_day": episode.last_day, "days": episode.days,
+        "severity": episode.severity, "message": rule.message, "advice": rule.advice,
+        "detail": _detail(episode.code, episode.latest, episode.anchors)[:300],
+        "worst": _detail(episode.code, episode.worst, episode.worst_anchors)[:300],
+        "learn_url": learn_url(rule.learn_slug, anchor),
+    }
+
+
+def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: list[Alert], now) -> None:
+    """Write the episodes of one rule over the old rows: a row overlapping a new episode becomes it
+    (so an acknowledgement and the notifications stay with the days they were about), a new
+    episode overlapping none is a new row, and a row left over is resolved."""
+    unused = list(old)
+    for episode in new:
+        overlapping = [a for a in unused if a.first_day <= episode.last_day and a.last_day >= episode.first_day]
+        alert = min(overlapping, default=None,
+                    key=lambda a: (a.resolved_at is not None, a.first_day != episode.first_day, a.created_at))
+        values = {**episode_values(rule, episode), "resolved_at": None}
         if alert is None:
-            alert = Alert(patient=entry.patient, entry=entry, rule_code=finding.code, **values)
-            alert.save()
-        else:
-            changed = [name for name, value in values.items() if getattr(alert, name) != value]
-            if alert.resolved_at is not None:
-                changed.append("resolved_at")
-            for name in changed:
-                setattr(alert, name, values.get(name))
-            if changed:  # an unchanged finding costs no write (and no audit row)
-                alert.save(update_fields=changed)
-        current.append(alert)
-    held = {finding.code for finding in findings}
-    for code, alert in existing.items():
-        if code not in held and alert.resolved_at is None:
-            alert.resolved_at = now
-            alert.save(update_fields=["resolved_at"])
-    return current
+            Alert.objects.create(patient=patient, rule_code=episode.code, **values)
+            continue
+        unused.remove(alert)
+        changed = [name for name, value in values.items() if getattr(alert, name) != value]
+        for name in changed:
+            setattr(alert, name, values[name])
+        if changed:  # an unchanged episode costs no write (and no audit row)
+            alert.save(update_fields=changed)
+    for alert in unused:
+        if alert.resolved_at is not None:
+            continue
+        alert.resolved_at = now
+        alert.save(update_fields=["resolved_at"])
 
 
-def resolve_stale_neighbours(rule_settings: RuleSettings, around: Surroundings) -> None:
-    """After an entry changed or went, resolve the open run and mood-drop findings of the entries
-    around it that no longer hold (a deleted day breaks a run). New findings are not raised on
-    other days: each entry's own save does that."""
-    settings, _ = rule_settings
-    now = timezone.now()
-    for alert in around.neighbour_alerts:
-        own = around.days.get(alert.entry_date)
-        held = own is not None and any(
-            f.code == alert.rule_code for f in rules.evaluate(own, around.days.values(), settings)
-        )
-        if not held:
-            alert.resolved_at = now
-            alert.save(update_fields=["resolved_at"])
-
-
-def entry_save(*, entry: DiaryEntry, previous_date=None) -> list[Alert]:
-    """Save a diary entry and bring its alerts, and those of the days around it (and around
-    `previous_date`, when an edit moved it), up to date, in one transaction."""
+def entry_save(*, entry: DiaryEntry, previous_date=None) -> DiaryEntry:
+    """Save a diary entry and bring the alerts of the days around it (and around `previous_date`,
+    when an edit moved it) up to date, in one transaction."""
     # Settings, not the patient's record: read before the transaction takes the write lock, so
     # that concurrent writers (SQLite runs one at a time) wait as briefly as possible.
     rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
         entry.save()
-        days = sorted({entry.date, previous_date or entry.date})
-        around = Surroundings.load(entry.patient, days, rule_settings[0], entry)
-        current = alerts_sync(entry, rule_settings, around)
-        resolve_stale_neighbours(rule_settings, around)
-        return current
+        episodes_sync(entry.patient, sorted({entry.date, previous_date or entry.date}), rule_settings)
+    return entry
 
 
 def entry_delete(*, entry: DiaryEntry) -> None:
-    """Delete an entry. Its alerts stay on record for the clinician, resolved, and so do the run
-    findings of the days around it that the entry was part of."""
+    """Delete an entry. A missing day does not end an episode; an episode left with no day is
+    resolved and stays on record for the clinician."""
     rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
-        entry.alerts.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         entry.delete()
-        resolve_stale_neighbours(rule_settings, Surroundings.load(entry.patient, [entry.date], rule_settings[0]))
+        episodes_sync(entry.patient, [entry.date], rule_settings)
 
 
 # --- Course: mood checks and pregnancy tests ----------------------------------------------------
@@ -212,7 +230,8 @@ def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Ale
         rule_code=rule.code,
         source=source,
         defaults={
-            "entry_date": on, "severity": Severity.URGENT if rule.code in LOCKED_RULES else rule.severity,
+            "first_day": on, "last_day": on,
+            "severity": Severity.URGENT if rule.code in LOCKED_RULES else rule.severity,
             "message": rule.message, "advice": rule.advice,
             "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
         },

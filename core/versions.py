@@ -1,7 +1,8 @@
 """The per-patient page cache: a patient's dashboard and diary pages, rendered once per version.
 
 Patient.data_version rises with every write to the patient row and to the patient's entries,
-alerts, mood checks and pregnancy tests. Database triggers keep it (migration 0007 installs them),
+alerts, mood checks and pregnancy tests, and when a clinician is assigned or removed (urgent
+warnings say whether there is one). Database triggers keep it (migrations 0007 and 0008y),
 so no write path can miss one: the diary, the admin (acknowledging, superuser edits), bulk updates
 and cascading deletes alike; and it never goes back, even when a stale Patient object is saved.
 The version is read with the patient on every request, so a page cached under it is never stale

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "post_office",
     "core",
 ]
 
@@ -157,8 +158,37 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 RECOVERY_CODE_COUNT = 10
 
+# --- E-mail ---------------------------------------------------------------------------------
+# EMAIL_BACKEND is the real transport (SMTP in production). Clinician notifications go through
+# django-post-office's queue in the database, which sends with this backend and retries.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "isodiary <no-reply@localhost>")
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_BACKEND},
+    # send_notifications runs every minute: a failed e-mail is tried again a minute later, for a day.
+    "MAX_RETRIES": 24 * 60,
+    "RETRY_INTERVAL": timedelta(minutes=1),
+    "LOG_LEVEL": 1,  # failures only
+}
+# Clinician notifications (send_notifications): the hour (0-23, TIME_ZONE) of the daily digest of
+# new non-urgent alerts, the hours after which an unacknowledged urgent alert is sent again, and the
+# clinic's shared inbox that also gets escalations and the urgent alerts of unassigned patients.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"DIGEST_HOUR must be an hour from 0 to 23 (got {DIGEST_HOUR}).")
+ESCALATE_AFTER_HOURS = env_int("ESCALATE_AFTER_HOURS", 4)
+if ESCALATE_AFTER_HOURS < 1:
+    raise ImproperlyConfigured(f"ESCALATE_AFTER_HOURS must be 1 or more (got {ESCALATE_AFTER_HOURS}).")
+ESCALATION_EMAIL = env_str("ESCALATION_EMAIL", "").strip()
+if ESCALATION_EMAIL and ("@" not in ESCALATION_EMAIL or any(c in ESCALATION_EMAIL for c in " ,;<>")):
+    raise ImproperlyConfigured(f"ESCALATION_EMAIL must be one e-mail address (got {ESCALATION_EMAIL!r}).")
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings with fast hashing and plain static storage."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("HTTPS", "0")
@@ -14,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Test runs of other checkouts on this machine must not share post-office's lock file.
+MAIL_LOCKFILE = os.path.join(tempfile.gettempdir(), f"isodiary-tests-mail-{os.getpid()}")
+POST_OFFICE = {**POST_OFFICE, "BACKENDS": {"default": EMAIL_BACKEND}}  # noqa: F405

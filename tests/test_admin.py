@@ -26,7 +26,7 @@ def make_patient(username: str, clinician=None):
     entry = EntryFactory.build(patient=patient, date=TODAY, mood=1, notes=f"note of {username}")
     services.entry_save(entry=entry)
     override = RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="mood-low"), threshold=2)
-    return patient, entry, Alert.objects.get(entry=entry, rule_code="mood-low"), override
+    return patient, entry, Alert.objects.get(patient=patient, rule_code="mood-low"), override
 
 
 @pytest.fixture
@@ -141,24 +141,51 @@ def test_the_export_action_exports_only_the_clinicians_patients(dr_a_client, wor
     assert rows[0]["notes"] == "note of alice"
 
 
+def test_the_acknowledge_action_asks_for_an_outcome_first(dr_a_client, world):
+    alert = world["mine"][2]
+    response = dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
+                                                       "index": "0"})
+    assert response.status_code == 200 and 'name="outcome"' in response.content.decode()
+    response = dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
+                                                       "confirm": "yes", "note": "forgot the outcome"})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+
+
 def test_the_acknowledge_action_cannot_touch_another_clinicians_alert(dr_a_client, world):
     ids = [str(world[k][2].pk) for k in ("mine", "theirs")]
-    dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": ids})
+    dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": ids, "confirm": "yes",
+                                            "outcome": "contacted", "note": "Phoned, fine."})
     mine, theirs = (Alert.objects.get(pk=world[k][2].pk) for k in ("mine", "theirs"))
     assert mine.acknowledged_by == world["dr_a"] and mine.acknowledged_at is not None
+    assert (mine.outcome, mine.note) == ("contacted", "Phoned, fine.")
     assert theirs.acknowledged_at is None
 
 
-def test_acknowledging_from_the_alert_page_records_who_and_when(dr_a_client, world):
+def test_acknowledging_from_the_alert_page_records_who_when_and_the_outcome(dr_a_client, world):
     alert = world["mine"][2]
-    response = dr_a_client.post(f"/admin/core/alert/{alert.pk}/change/", {"_acknowledge": "1"})
+    url = f"/admin/core/alert/{alert.pk}/acknowledge/"
+    assert url in dr_a_client.get(f"/admin/core/alert/{alert.pk}/change/").content.decode()
+    assert dr_a_client.post(url, {"note": "no outcome"}).status_code == 400
+    assert dr_a_client.post(url, {"outcome": "made-up"}).status_code == 400
+    response = dr_a_client.post(url, {"outcome": "advised_stop", "note": "Stop and see GP."})
     assert response.status_code == 302
     alert.refresh_from_db()
-    assert alert.acknowledged_by == world["dr_a"]
-    page = dr_a_client.get(f"/admin/core/alert/{alert.pk}/change/").content.decode()
-    assert "dr_a" in page
+    assert (alert.acknowledged_by, alert.outcome, alert.note) == (world["dr_a"], "advised_stop", "Stop and see GP.")
+    page = dr_a_client.get(f"/admin/core/patient/{alert.patient_id}/change/").content.decode()
+    assert "Advised to stop" in page and "Stop and see GP." in page
+    change = LogEntry.objects.get(actor=world["dr_a"], action=LogEntry.Action.UPDATE, object_pk=str(alert.pk))
+    assert {"outcome", "note", "acknowledged_at"} <= set(change.changes_dict)
+
+
+def test_a_clinician_cannot_acknowledge_another_clinicians_alert(dr_a_client, world):
     theirs = world["theirs"][2]
-    assert dr_a_client.post(f"/admin/core/alert/{theirs.pk}/change/", {"_acknowledge": "1"}).status_code == 404
+    url = f"/admin/core/alert/{theirs.pk}/acknowledge/"
+    assert dr_a_client.get(url).status_code == 404
+    assert dr_a_client.post(url, {"outcome": "no_action"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.acknowledged_at is None
 
 
 def test_the_queue_is_open_alerts_urgent_first_then_oldest(dr_a_client, world):
@@ -168,7 +195,8 @@ def test_the_queue_is_open_alerts_urgent_first_then_oldest(dr_a_client, world):
     Alert.objects.filter(rule_code="sunburn").update(acknowledged_at=timezone.now())  # acknowledged: out of the queue
     response = dr_a_client.get("/admin/core/alert/")
     codes = [a.rule_code for a in response.context["cl"].result_list]
-    assert codes == ["sunburn-blistering", "red-flag", "mood-low"]
+    # The earlier days are evaluated with today's: today's mood 1 is now a drop from the days before.
+    assert codes == ["sunburn-blistering", "red-flag", "mood-low", "mood-drop"]
 
 
 def test_diary_entries_are_read_only_for_clinicians(dr_a_client, world):
@@ -268,7 +296,8 @@ def test_the_visit_summary_covers_the_chosen_range(dr_a_client, world):
 def test_views_and_changes_are_in_the_audit_trail(dr_a_client, world):
     alice, _, alert, _ = world["mine"]
     dr_a_client.get(f"/admin/core/patient/{alice.pk}/change/")
-    dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk]})
+    dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
+                                            "confirm": "yes", "outcome": "no_action"})
     views = LogEntry.objects.filter(actor=world["dr_a"], action=LogEntry.Action.ACCESS)
     assert views.filter(object_pk=str(alice.pk), additional_data__view="change").exists()
     change = LogEntry.objects.get(actor=world["dr_a"], action=LogEntry.Action.UPDATE, object_pk=str(alert.pk))

@@ -81,7 +81,7 @@ def test_the_patient_list_sorts_by_its_columns(client, record):
     def names(order: str) -> list[str]:
         return [p.name for p in client.get(f"/admin/core/patient/?o={order}").context["cl"].result_list]
 
-    # Columns: 1 name, 2 course day, 3 last entry, 4 days logged, 5 open alerts.
+    # Columns: 1 name, 2 course day, 3 last entry, 4 days logged, 5 needs attention.
     assert names("1") == ["<b>Never</b> & co", "Quinn", "Tess"]
     assert names("3") == ["Tess", "Quinn", "<b>Never</b> & co"]  # most recent entry first, never last
     assert names("-4")[0] == "Tess" and names("4")[-1] == "Tess"  # 3 days logged, the others none

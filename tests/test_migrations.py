@@ -8,6 +8,54 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_day_alerts_become_episodes_without_losing_their_days():
+    from datetime import UTC, date, datetime, timedelta
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("core", "0008_alert_episodes")], [("core", "0008y_alert_episodes_finish")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="migrated")
+    patient = old.get_model("core", "Patient").objects.create(user=user, time_zone="UTC")
+    d = date(2026, 11, 1)
+    lips = {1: 8, 2: 9, 4: 7, 5: 2, 6: 8, 7: 8, 8: 8}  # day 3 missing; day 5 logged below the threshold
+    entries = {n: old.get_model("core", "DiaryEntry").objects.create(
+        patient=patient, date=d + timedelta(days=n), skin_dryness=0, lip_dryness=v, eye_dryness=0, mood=7,
+        sun_minutes=0) for n, v in lips.items()}
+    Alert = old.get_model("core", "Alert")
+
+    def alert(n, **extra):
+        return Alert.objects.create(patient=patient, entry=entries[n], last_day=d + timedelta(days=n),
+                                    rule_code="dryness-high", severity="warning", level=2, message="m", advice="a",
+                                    detail=f"Lip dryness {lips[n]}", learn_url="/learn/dryness/", **extra)
+
+    first = alert(1)
+    for n in (2, 4, 6):
+        alert(n)
+    moment = datetime(2026, 11, 10, tzinfo=UTC)
+    alert(7, acknowledged_at=moment, outcome="")
+    alert(8, resolved_at=moment)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("core", "Alert")
+    rows = [(a.pk == first.pk, (a.first_day - d).days, (a.last_day - d).days, a.days, a.worst, a.detail,
+             a.acknowledged_at is not None, a.resolved_at is not None)
+            for a in new.objects.order_by("first_day")]
+    assert rows == [
+        (True, 1, 4, 3, "Lip dryness 9", "Lip dryness 7", False, False),  # the missing day 3 does not end it
+        (False, 6, 6, 1, "Lip dryness 8", "Lip dryness 8", False, False),  # day 5 did
+        (False, 7, 7, 1, "Lip dryness 8", "Lip dryness 8", True, False),  # acknowledged: as the clinician saw it
+        (False, 8, 8, 1, "Lip dryness 8", "Lip dryness 8", False, True),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db
 def test_a_fresh_install_has_the_default_rules_and_the_clinicians_group():
     from django.contrib.auth.models import Group

@@ -21,15 +21,16 @@ def test_the_dashboard_shows_a_clinicians_acknowledgement_made_after_it_was_cach
     services.entry_save(entry=DiaryEntry(patient=patient, date=patient.today(), skin_dryness=2, lip_dryness=2,
                                          eye_dryness=1, mood=2, sun_minutes=0))
     page = client.get("/").content.decode()
-    assert 'data-warning="mood-low"' in page and "Seen by your care team" not in page
+    assert 'data-warning="mood-low"' in page and "Reviewed by your clinician" not in page
     with django_assert_num_queries(2):  # session and user: the rest comes from the cache
         assert 'data-warning="mood-low"' in client.get("/").content.decode()
 
     staff = client.__class__()
     staff.force_login(dr)
     ids = [str(pk) for pk in Alert.objects.filter(patient=patient).values_list("pk", flat=True)]
-    staff.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": ids})
-    assert "Seen by your care team" in client.get("/").content.decode()
+    staff.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": ids, "confirm": "yes",
+                                      "outcome": "no_action"})
+    assert "Reviewed by your clinician" in client.get("/").content.decode()
 
 
 def test_the_dashboard_follows_writes_that_bypass_the_diary(patient_client, patient):
@@ -80,7 +81,7 @@ def test_a_new_override_and_a_rule_change_apply_to_the_next_entry(patient_client
     def post_mood(mood: int, on: date) -> set[str]:
         response = patient_client.post("/diary/new/", entry_data(date=on.isoformat(), mood=str(mood)))
         assert response.status_code == 302
-        return set(Alert.objects.filter(patient=patient, entry_date=on).values_list("rule_code", flat=True))
+        return set(Alert.objects.filter(patient=patient, last_day=on).values_list("rule_code", flat=True))
 
     today = patient.today()
     assert "mood-low" not in post_mood(5, today - timedelta(days=3))  # default threshold 3

@@ -115,7 +115,8 @@ def test_the_migration_updates_old_defaults_keeps_local_edits_and_restores_the_l
     Rule.objects.filter(code="phq9-item9").update(threshold=3)
     item9 = Rule.objects.get(code="phq9-item9")
     silenced = RuleOverride.objects.create(patient=patient, rule=item9, threshold=2)
-    stale = Alert.objects.create(patient=patient, entry_date=patient.today(), source="test-due:2026-01-01",
+    today = patient.today()
+    stale = Alert.objects.create(patient=patient, first_day=today, last_day=today, source="test-due:2026-01-01",
                                  rule_code="pregnancy-test-due", severity="warning", message="m", advice="a",
                                  learn_url="/learn/pregnancy/#the-pregnancy-prevention-programme")
 

@@ -88,3 +88,28 @@ def test_a_django_warning_is_logged_once_in_development():
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("Not Found: /nowhere") == 1
+
+
+@pytest.mark.parametrize("name, raw", [("DIGEST_HOUR", "24"), ("DIGEST_HOUR", "-1"), ("DIGEST_HOUR", "7am"),
+                                       ("ESCALATE_AFTER_HOURS", "0"), ("ESCALATE_AFTER_HOURS", "four"),
+                                       ("EMAIL_PORT", "smtp"), ("EMAIL_USE_TLS", "yes"),
+                                       ("ESCALATION_EMAIL", "a@clinic.example, b@clinic.example")])
+def test_mail_settings_refuse_ambiguous_values(name, raw):
+    result = _start(SECRET_KEY="x" * 50, **{name: raw})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_mail_settings_are_read_from_the_environment():
+    env = {"SECRET_KEY": "x" * 50, "EMAIL_HOST": "smtp.clinic.example", "EMAIL_PORT": "587", "EMAIL_USE_TLS": "1",
+           "EMAIL_HOST_USER": "isodiary", "DIGEST_HOUR": "0", "ESCALATE_AFTER_HOURS": "2",
+           "ESCALATION_EMAIL": "team@clinic.example", "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='isodiary.settings'; django.setup();"
+            " from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS,"
+            " s.EMAIL_HOST_USER, s.DIGEST_HOUR, s.ESCALATE_AFTER_HOURS, s.ESCALATION_EMAIL,"
+            " s.POST_OFFICE['BACKENDS']['default'])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout.split() == ["smtp.clinic.example", "587", "True", "isodiary", "0", "2",
+                                     "team@clinic.example", "django.core.mail.backends.smtp.EmailBackend"]

@@ -26,7 +26,7 @@ def test_every_write_to_a_patients_rows_raises_only_that_patients_version(patien
     writes = [
         lambda: EntryFactory(patient=patient, date=date.today() - timedelta(days=1)),
         lambda: DiaryEntry.objects.filter(pk=entry.pk).update(mood=3),
-        lambda: Alert.objects.create(patient=patient, entry=entry, entry_date=entry.date, rule_code="mood-low",
+        lambda: Alert.objects.create(patient=patient, first_day=entry.date, last_day=entry.date, rule_code="mood-low",
                                      severity="warning", message="m", advice="a"),
         lambda: Alert.objects.filter(patient=patient).update(acknowledged_at=timezone.now()),
         lambda: MoodCheck.objects.create(patient=patient, date=date.today(), q1=0, q2=0, total=0, band="none"),
@@ -74,3 +74,12 @@ def test_every_migrated_table_has_its_triggers():
             cursor.execute("SELECT event_object_table FROM information_schema.triggers")
         triggered = {row[0] for row in cursor.fetchall()}
     assert set(tables) <= triggered
+
+
+def test_assigning_or_removing_a_clinician_raises_the_version(patient, clinician):
+    # Urgent warnings say whether a clinician is assigned (data-care-team): a cached page must follow.
+    before = version(patient)
+    patient.clinicians.add(clinician)
+    assert version(patient) == before + 1
+    patient.clinicians.remove(clinician)
+    assert version(patient) == before + 2

@@ -32,7 +32,8 @@ def test_a_post_crossing_a_threshold_shows_the_warning_straight_after(patient_cl
     assert warnings_on(page) == [("dryness-high", "warning")]
     assert 'href="/learn/dryness/"' in page
     alert = Alert.objects.get(patient=patient)
-    assert (alert.rule_code, alert.severity, alert.entry_date) == ("dryness-high", "warning", TODAY)
+    assert (alert.rule_code, alert.severity, alert.first_day, alert.last_day, alert.days) == (
+        "dryness-high", "warning", TODAY, TODAY, 1)
     assert "Lip dryness 8" in alert.detail
 
 
@@ -44,7 +45,10 @@ def test_three_low_mood_days_show_one_urgent_banner_at_the_top(patient_client, p
     found = warnings_on(page)
     assert ("mood-persistent-low", "urgent") in found
     assert found.count(("mood-persistent-low", "urgent")) == 1
-    assert found.count(("mood-low", "warning")) == 1
+    # The urgent run stands for those days: the single-day warning is not shown beside it.
+    assert found.count(("mood-low", "warning")) == 0
+    run = Alert.objects.get(rule_code="mood-persistent-low")
+    assert (run.first_day, run.last_day, run.days) == (TODAY - timedelta(days=2), TODAY, 3)
     # Urgent comes before the page's own heading and before any other warning.
     assert page.index('data-warning="mood-persistent-low"') < page.index("<h1")
     assert 'href="/learn/mood/#get-help-now"' in page
@@ -72,7 +76,7 @@ def test_editing_re_evaluates_clearing_what_no_longer_holds(patient):
     entry = save(patient, lip_dryness=8, mood=2)
     assert set(Alert.objects.unresolved().values_list("rule_code", flat=True)) == {"dryness-high", "mood-low"}
     save(patient, lip_dryness=3, mood=2)
-    alerts = {a.rule_code: a for a in Alert.objects.filter(entry=entry)}
+    alerts = {a.rule_code: a for a in Alert.objects.filter(patient=entry.patient)}
     assert alerts["dryness-high"].resolved_at is not None
     assert alerts["mood-low"].resolved_at is None
 
@@ -88,17 +92,19 @@ def test_editing_keeps_a_finding_that_still_holds_without_duplicating_it(patient
 
 def test_a_finding_that_returns_after_an_edit_reopens_the_same_alert(patient):
     save(patient, mood=1)
+    first = Alert.objects.get(patient=patient, rule_code="mood-low")
     save(patient, mood=8)
+    assert Alert.objects.get(pk=first.pk).resolved_at is not None
     save(patient, mood=1)
     alert = Alert.objects.get(patient=patient, rule_code="mood-low")
-    assert alert.resolved_at is None
+    assert alert.pk == first.pk and alert.resolved_at is None
 
 
 def test_an_acknowledged_alert_is_not_raised_again_for_the_same_entry(patient, clinician):
-    entry = save(patient, mood=1)
-    Alert.objects.filter(entry=entry).update(acknowledged_by=clinician, acknowledged_at=timezone.now())
+    save(patient, mood=1)
+    Alert.objects.filter(patient=patient).update(acknowledged_by=clinician, acknowledged_at=timezone.now())
     save(patient, mood=0)
-    alert = Alert.objects.get(entry=entry, rule_code="mood-low")
+    alert = Alert.objects.get(patient=patient, rule_code="mood-low")
     assert alert.acknowledged_by == clinician
     assert not Alert.objects.open().exists()
 
@@ -107,8 +113,8 @@ def test_deleting_an_entry_resolves_its_alerts_and_keeps_them_on_record(patient_
     entry = save(patient, sunburn="blistering")
     patient_client.post(f"/diary/{entry.date}/delete/")
     alert = Alert.objects.get(patient=patient)
-    assert alert.entry is None and alert.resolved_at is not None
-    assert alert.entry_date == TODAY
+    assert alert.resolved_at is not None
+    assert alert.last_day == TODAY
     assert warnings_on(patient_client.get("/").content.decode()) == []
 
 
@@ -137,7 +143,7 @@ def test_the_dashboard_shows_the_last_7_days_findings_that_still_hold(patient_cl
                                                              acknowledged_at=timezone.now())
     page = patient_client.get("/").content.decode()
     assert sorted(warnings_on(page)) == [("mood-low", "warning"), ("sun-unprotected", "warning")]
-    assert "Seen by your care team on" in page
+    assert "Reviewed by your clinician on" in page
 
 
 def test_warnings_are_private(patient_client, patient):
@@ -150,50 +156,71 @@ def test_saving_reads_a_bounded_window_however_long_the_diary(patient, monkeypat
     for back in range(1, 200):
         EntryFactory(patient=patient, date=TODAY - timedelta(days=back), mood=5)
     EntryFactory(patient=patient, date=TODAY + timedelta(days=5), mood=5)  # outside the window, after
-    seen = [TODAY]  # the entry itself
-    real = services.day_from_values
-    monkeypatch.setattr(services, "day_from_values", lambda row: seen.append(row["date"]) or real(row))
+    seen = []
+    real = services.days_between
+    monkeypatch.setattr(services, "days_between", lambda *args: seen.extend(real(*args)) or real(*args))
     services.entry_save(entry=EntryFactory.build(patient=patient, date=TODAY, mood=5))
     # The days the entry's rules see (7 before, 2 after) and those its neighbours' run and
-    # mood-drop findings see (up to 9 either side): the 9 days before, the saved day read back,
-    # and the entry 5 days after; nothing of the other 190 days.
-    assert sorted(seen) == sorted([TODAY] + [TODAY - timedelta(days=back) for back in range(10)]
-                                  + [TODAY + timedelta(days=5)])
+    # mood-drop findings see (up to 9 either side): nothing of the other 190 days.
+    assert min(seen) >= TODAY - timedelta(days=16)
+    assert TODAY in seen and TODAY + timedelta(days=5) in seen
+
+
+def test_a_long_episode_is_read_whole_and_grows_by_the_new_day(patient):
+    for back in range(30, 0, -1):
+        EntryFactory(patient=patient, date=TODAY - timedelta(days=back), lip_dryness=8)
+    save(patient, TODAY - timedelta(days=30), lip_dryness=8)
+    save(patient, TODAY, lip_dryness=9)
+    episode = Alert.objects.unresolved().get(patient=patient)
+    assert (episode.rule_code, episode.first_day, episode.last_day, episode.days) == (
+        "dryness-persistent", TODAY - timedelta(days=30), TODAY, 31)
+    assert episode.worst == "Lip dryness 9"
 
 
 def test_the_dashboard_shows_one_element_per_rule_with_the_other_dates(patient_client, patient):
-    for back in (4, 2, 0):
-        save(patient, TODAY - timedelta(days=back), mood=3)
+    save(patient, TODAY - timedelta(days=4), mood=3)
+    save(patient, TODAY - timedelta(days=3), mood=8)  # a logged day above the threshold ends that episode
+    save(patient, TODAY, mood=3)
     page = patient_client.get("/").content.decode()
     assert warnings_on(page) == [("mood-low", "warning")]
     assert "also on" in page
     assert f"{(TODAY - timedelta(days=4)).day} " in page.split("also on", 1)[1][:40]
 
 
-def test_deleting_a_day_resolves_the_run_finding_of_the_day_after(patient_client, patient):
+def test_missing_days_do_not_split_an_episode(patient):
+    for back in (4, 2, 0):
+        save(patient, TODAY - timedelta(days=back), mood=3)
+    episode = Alert.objects.get(patient=patient)
+    assert (episode.first_day, episode.last_day, episode.days) == (TODAY - timedelta(days=4), TODAY, 3)
+
+
+def test_deleting_a_day_resolves_the_run_and_the_single_days_stand(patient_client, patient):
     for back in (2, 1, 0):
         save(patient, TODAY - timedelta(days=back), mood=2)
-    run_alert = Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY)
-    assert run_alert.resolved_at is None
+    run_alert = Alert.objects.get(rule_code="mood-persistent-low")
+    assert not Alert.objects.unresolved().filter(rule_code="mood-low").exists()
     patient_client.post(f"/diary/{TODAY - timedelta(days=1)}/delete/")
     run_alert.refresh_from_db()
     assert run_alert.resolved_at is not None  # days 1 and 3 are no longer consecutive
-    assert Alert.objects.get(rule_code="mood-low", entry_date=TODAY).resolved_at is None  # still true of today
+    low = Alert.objects.unresolved().get(rule_code="mood-low")  # a missing day does not end it
+    assert (low.first_day, low.last_day, low.days) == (TODAY - timedelta(days=2), TODAY, 2)
 
 
-def test_editing_a_day_out_of_a_run_resolves_the_neighbours_run_finding(patient_client, patient):
+def test_editing_a_day_out_of_a_run_resolves_the_run_and_splits_the_days(patient_client, patient):
     for back in (2, 1, 0):
         save(patient, TODAY - timedelta(days=back), mood=2)
     middle = TODAY - timedelta(days=1)
     patient_client.post(f"/diary/{middle}/", entry_data(date=middle.isoformat(), mood="8"))
-    assert Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY).resolved_at is not None
+    assert Alert.objects.get(rule_code="mood-persistent-low").resolved_at is not None
+    lows = Alert.objects.unresolved().filter(rule_code="mood-low").order_by("first_day")
+    assert [(a.first_day, a.days) for a in lows] == [(TODAY - timedelta(days=2), 1), (TODAY, 1)]
 
 
 def test_a_mood_drop_resolves_when_the_week_before_changes(patient):
     for back in (3, 2, 1):
         save(patient, TODAY - timedelta(days=back), mood=9)
     save(patient, TODAY, mood=5)
-    drop = Alert.objects.get(rule_code="mood-drop", entry_date=TODAY)
+    drop = Alert.objects.get(rule_code="mood-drop", last_day=TODAY)
     save(patient, TODAY - timedelta(days=3), mood=5)  # the week's mean falls to 7.7: 2.7 above today
     drop.refresh_from_db()
     assert drop.resolved_at is not None
@@ -202,14 +229,58 @@ def test_a_mood_drop_resolves_when_the_week_before_changes(patient):
 def test_a_run_that_still_holds_is_left_alone(patient):
     for back in (3, 2, 1, 0):
         save(patient, TODAY - timedelta(days=back), mood=2)
+    run = Alert.objects.get(rule_code="mood-persistent-low")
     save(patient, TODAY - timedelta(days=3), mood=9)  # days 2, 1, 0 are still a run
-    assert Alert.objects.get(rule_code="mood-persistent-low", entry_date=TODAY).resolved_at is None
+    run.refresh_from_db()
+    assert run.resolved_at is None
+    assert (run.first_day, run.days) == (TODAY - timedelta(days=2), 3)
 
 
-def test_the_surroundings_read_back_each_day_as_the_rules_see_it(patient):
+def test_an_acknowledged_episode_that_continues_opens_a_new_one(patient, clinician):
+    save(patient, TODAY - timedelta(days=2), sun_minutes=60, sunscreen=False)
+    seen = Alert.objects.get(patient=patient)
+    Alert.objects.filter(pk=seen.pk).update(acknowledged_by=clinician, acknowledged_at=timezone.now())
+    save(patient, TODAY - timedelta(days=1), sun_minutes=45, sunscreen=False)
+    save(patient, TODAY, sun_minutes=90, sunscreen=False)
+    seen.refresh_from_db()
+    assert (seen.first_day, seen.last_day, seen.days, seen.acknowledged_by, seen.resolved_at) == (
+        TODAY - timedelta(days=2), TODAY - timedelta(days=2), 1, clinician, None)
+    new = Alert.objects.open().get(patient=patient)
+    assert (new.rule_code, new.first_day, new.last_day, new.days) == (
+        "sun-unprotected", TODAY - timedelta(days=1), TODAY, 2)
+    assert new.worst == "90 minutes in the sun without sunscreen"
+
+
+def test_the_days_are_read_back_as_the_rules_see_them(patient):
     saved = save(patient, TODAY - timedelta(days=1), mood=2, sunscreen=True, symptoms=["headache_vision"])
-    save(patient, TODAY, mood=8)
-    settings, _ = services.rule_settings_for(patient)
-    around = services.Surroundings.load(patient, [TODAY], settings)
-    assert around.days[saved.date] == services.as_day(DiaryEntry.objects.get(pk=saved.pk))
-    assert around.days[saved.date].symptoms == frozenset({"headache_vision"})
+    days = services.days_between(patient, saved.date, saved.date)
+    assert days[saved.date] == services.as_day(DiaryEntry.objects.get(pk=saved.pk))
+    assert days[saved.date].symptoms == frozenset({"headache_vision"})
+
+
+@pytest.mark.parametrize("back", [20, 90])  # within the weeks read around a save, and beyond
+def test_a_new_day_never_joins_an_episode_across_an_acknowledged_one(patient, clinician, back):
+    sun = {"sun_minutes": 60, "sunscreen": False}
+    save(patient, TODAY - timedelta(days=back), **sun)  # open, and far back
+    save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
+    save(patient, TODAY - timedelta(days=back - 2), **sun)
+    Alert.objects.filter(first_day=TODAY - timedelta(days=back - 2)).update(acknowledged_by=clinician,
+                                                                            acknowledged_at=timezone.now())
+    save(patient, TODAY, **sun)  # the days between are missing
+    spans = sorted((a.first_day, a.last_day, a.acknowledged_at is not None) for a in Alert.objects.unresolved())
+    assert spans == [(TODAY - timedelta(days=back), TODAY - timedelta(days=back), False),
+                     (TODAY - timedelta(days=back - 2), TODAY - timedelta(days=back - 2), True),
+                     (TODAY, TODAY, False)]
+
+
+def test_saving_reads_only_the_open_and_nearby_episodes(patient, clinician, monkeypatch):
+    for back in range(120, 0, -2):  # sixty acknowledged one-day episodes
+        save(patient, TODAY - timedelta(days=back), sun_minutes=60, sunscreen=False)
+        save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
+        Alert.objects.update(acknowledged_by=clinician, acknowledged_at=timezone.now())
+    read = []
+    real = services._touching
+    monkeypatch.setattr(services, "_touching", lambda stored, *args: read.append(len(stored)) or real(stored, *args))
+    save(patient, TODAY, sun_minutes=60, sunscreen=False)
+    assert read and max(read) <= 25  # of 60: those of the weeks around, not the whole history
+    assert Alert.objects.open().count() == 1

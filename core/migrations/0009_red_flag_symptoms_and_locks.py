@@ -93,6 +93,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0007_patient_version_triggers")]
+    dependencies = [("core", "0008y_alert_episodes_finish")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,18 @@
+"""E-mail clinicians about alerts (core/notifications.py). Run it from cron every minute:
+
+    * * * * * cd /srv/isodiary && .venv/bin/python manage.py send_notifications
+
+Safe to run as often as you like, and overlapping: nothing is sent twice, and an e-mail the mail
+server refused is tried again by a later run."""
+
+from django.core.management.base import BaseCommand
+
+from core import notifications
+
+
+class Command(BaseCommand):
+    help = "E-mail clinicians about new urgent alerts, the daily digest and escalations, then send the queue."
+
+    def handle(self, *args, **options):
+        summary = notifications.run()
+        self.stdout.write(str(summary))

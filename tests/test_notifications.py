@@ -1,0 +1,302 @@
+"""send_notifications: who is e-mailed, when, once, and with nothing about the patient's health."""
+
+import smtplib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.utils import timezone
+
+from core import notifications, services
+from core.models import Alert, Notification, Rule, Symptom
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@pytest.fixture
+def mailer(settings):
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": LOCMEM}, "RETRY_INTERVAL": timedelta(0)}
+    settings.SITE_URL = "https://clinic.example"
+    settings.ESCALATION_EMAIL = ""
+    return settings
+
+
+@pytest.fixture
+def doctor(db):
+    return ClinicianFactory(username="dr_house", email="house@clinic.example")
+
+
+def patient_of(*clinicians, name="Zelda Quartermaine", username="zquarter"):
+    patient = PatientFactory(display_name=name, user__username=username, user__email=f"{username}@mail.example")
+    patient.clinicians.add(*clinicians)
+    return patient
+
+
+def log(patient, days_ago=0, **values):
+    on = patient.today() - timedelta(days=days_ago)
+    return services.entry_save(entry=EntryFactory.build(patient=patient, date=on, **values))
+
+
+def red_flag(patient, days_ago=0):
+    return log(patient, days_ago, symptoms=["jaundice"])
+
+
+def to(address):
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_it_sends_one_urgent_email_per_clinician_however_many_alerts(mailer, doctor):
+    other_doctor = ClinicianFactory(username="dr_other", email="other@clinic.example")
+    for n in range(3):
+        red_flag(patient_of(doctor, name=f"P{n}", username=f"p{n}"))
+    call_command("send_notifications")
+    [message] = to("house@clinic.example")
+    assert "urgent" in message.subject
+    assert "https://clinic.example/admin/core/alert/" in message.body
+    assert to("other@clinic.example") == []  # not their patients
+    assert Notification.objects.get(to="house@clinic.example").alerts.count() == 3
+    assert other_doctor.email not in {a for m in mail.outbox for a in m.to}
+
+
+def test_it_is_idempotent(mailer, doctor):
+    red_flag(patient_of(doctor))
+    notifications.run()
+    notifications.run()
+    call_command("send_notifications")
+    assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1
+
+
+def test_a_new_urgent_alert_after_a_run_gets_its_own_email(mailer, doctor):
+    patient = patient_of(doctor)
+    red_flag(patient, days_ago=3)
+    notifications.run()
+    log(patient, sunburn="blistering")
+    notifications.run()
+    assert len(to("house@clinic.example")) == 2
+
+
+def test_two_overlapping_runs_never_send_twice(mailer, doctor, monkeypatch):
+    red_flag(patient_of(doctor))
+    red_flag(patient_of(doctor, name="Second", username="second"))
+    real = notifications.candidates
+    overlapped = []
+
+    def candidates_then_another_run(alerts):
+        found = real(alerts)  # this run has read its candidates…
+        if not overlapped:
+            overlapped.append(True)
+            notifications.run()  # …when another run takes them all and sends
+        return found
+
+    monkeypatch.setattr(notifications, "candidates", candidates_then_another_run)
+    notifications.run()
+    assert len(to("house@clinic.example")) == 1
+    assert Notification.objects.filter(kind="urgent").count() == 1
+
+
+def test_a_failing_mail_server_loses_nothing_and_the_next_run_retries(mailer, doctor, client):
+    patient = patient_of(doctor)
+    red_flag(patient)
+    mailer.POST_OFFICE = {**mailer.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.RefusingBackend"}}
+    summary = notifications.run()
+    assert (summary.sent, summary.failed) == (0, 1)
+    alert = Alert.objects.get(patient=patient)
+    assert alert.emailed_at is None and Notification.objects.get().sent_at is None
+    client.force_login(patient.user)
+    assert 'data-care-team="pending"' in client.get("/").content.decode()
+
+    mailer.POST_OFFICE = {**mailer.POST_OFFICE, "BACKENDS": {"default": LOCMEM}}
+    notifications.run()
+    assert len(to("house@clinic.example")) == 1
+    alert.refresh_from_db()
+    assert alert.emailed_at is not None and Notification.objects.get().sent_at is not None
+    assert 'data-care-team="notified"' in client.get("/").content.decode()
+    notifications.run()
+    assert len(mail.outbox) == 1
+
+
+def test_urgent_alerts_of_an_unassigned_patient_go_to_the_clinic_inbox(mailer, doctor):
+    mailer.ESCALATION_EMAIL = "clinic@clinic.example"
+    red_flag(patient_of())
+    notifications.run()
+    [message] = mail.outbox
+    assert message.to == ["clinic@clinic.example"]
+    assert "no assigned clinician" in message.body
+    assert to("house@clinic.example") == []
+
+
+def test_without_a_clinic_inbox_they_go_to_the_superusers(mailer):
+    get_user_model().objects.create_superuser("root", "root@clinic.example", "x-Long-pass-99")
+    get_user_model().objects.create_superuser("mute", "", "x-Long-pass-99")  # no address: skipped
+    red_flag(patient_of())
+    notifications.run()
+    assert [m.to for m in mail.outbox] == [["root@clinic.example"]]
+
+
+def test_with_nobody_to_tell_the_alert_waits_for_someone(mailer):
+    red_flag(patient_of())
+    notifications.run()
+    assert mail.outbox == [] and Alert.objects.get().notified_at is None
+    get_user_model().objects.create_superuser("root", "root@clinic.example", "x-Long-pass-99")
+    notifications.run()
+    assert len(mail.outbox) == 1
+
+
+def at(hour, minute=0, day=0, tz="Europe/London"):
+    today = timezone.now().astimezone(ZoneInfo(tz)).date()
+    return datetime(today.year, today.month, today.day, hour, minute, tzinfo=ZoneInfo(tz)) + timedelta(days=day)
+
+
+def test_one_digest_a_day_from_the_digest_hour(mailer, doctor):
+    mailer.TIME_ZONE = "Europe/London"
+    mailer.DIGEST_HOUR = 7
+    patient = patient_of(doctor)
+    log(patient, days_ago=2, lip_dryness=8)
+    log(patient, days_ago=1, lip_dryness=3)
+    log(patient, sun_minutes=90)
+    notifications.run(at(6, 59))
+    assert mail.outbox == []  # before the hour
+    notifications.run(at(7, 0))
+    [digest] = mail.outbox
+    assert digest.subject == "isodiary: 2 new alerts"
+    notifications.run(at(7, 1))
+    log(patient, days_ago=3, mood=2)  # new, but today's digest went out
+    notifications.run(at(18, 0))
+    assert len(mail.outbox) == 1
+    notifications.run(at(7, 0, day=1))
+    assert [m.subject for m in mail.outbox] == ["isodiary: 2 new alerts", "isodiary: 1 new alert"]
+    notifications.run(at(7, 0, day=2))  # nothing new: no digest
+    assert len(mail.outbox) == 2
+    assert Alert.objects.filter(notified_at__isnull=True).count() == 0
+
+
+def test_a_digest_goes_only_to_the_patients_clinicians(mailer, doctor):
+    mailer.DIGEST_HOUR = 0
+    stranger = ClinicianFactory(username="dr_stranger", email="stranger@clinic.example")
+    patient_of(stranger, name="Other", username="other_p")
+    log(patient_of(doctor), lip_dryness=8)
+    notifications.run()
+    assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
+
+
+def test_an_unacknowledged_urgent_alert_is_escalated_once_after_the_hours(mailer, doctor):
+    mailer.ESCALATE_AFTER_HOURS = 4
+    mailer.ESCALATION_EMAIL = "clinic@clinic.example"
+    mailer.DIGEST_HOUR = 23
+    red_flag(patient_of(doctor))
+    start = timezone.now()
+    notifications.run(start)
+    assert len(mail.outbox) == 1
+    notifications.run(start + timedelta(hours=3, minutes=59))
+    assert len(mail.outbox) == 1
+    notifications.run(start + timedelta(hours=4))
+    escalations = [m for m in mail.outbox if "not been acknowledged" in m.body]
+    assert sorted(m.to[0] for m in escalations) == ["clinic@clinic.example", "house@clinic.example"]
+    notifications.run(start + timedelta(hours=9))
+    assert len(mail.outbox) == 3
+
+
+def test_an_acknowledged_alert_is_not_escalated(mailer, doctor):
+    red_flag(patient_of(doctor))
+    start = timezone.now()
+    notifications.run(start)
+    Alert.objects.update(acknowledged_at=start + timedelta(hours=1), acknowledged_by=doctor, outcome="contacted")
+    notifications.run(start + timedelta(hours=5))
+    assert len(mail.outbox) == 1
+
+
+def test_no_email_carries_health_data(mailer, doctor):
+    mailer.DIGEST_HOUR = 0
+    mailer.ESCALATION_EMAIL = "clinic@clinic.example"
+    patient = patient_of(doctor)
+    unassigned = patient_of(name="Yorick Brambleton", username="ybramble")
+    log(patient, days_ago=1, lip_dryness=9, mood=1, sun_minutes=95, notes="I feel awful on Absorica")
+    log(patient, symptoms=[code for code in Symptom.values], sunburn="blistering")
+    red_flag(unassigned)
+    start = timezone.now()
+    notifications.run(start)
+    Alert.objects.update(note="Phoned: stop isotretinoin")
+    notifications.run(start + timedelta(hours=5))
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds == {"urgent", "digest", "escalation"}
+    forbidden = [
+        patient.name, patient.user.username, patient.user.email, unassigned.name, unassigned.user.username,
+        unassigned.user.email, "Zelda", "Quartermaine", "Yorick", "isotretinoin", "Absorica", "Accutane", "Claravis",
+        "awful", "Phoned", "dryness", "mood", "sun", "blister", *Symptom.labels, *Symptom.values,
+        *Rule.objects.values_list("title", flat=True), *Rule.objects.values_list("code", flat=True),
+        *Alert.objects.values_list("detail", flat=True), *Alert.objects.values_list("message", flat=True),
+    ]
+    assert len(mail.outbox) >= 4
+    for message in mail.outbox:
+        text = f"{message.subject}\n{message.body}".lower()
+        for word in forbidden:
+            assert word.lower() not in text, (word, message.subject)
+        assert not getattr(message, "alternatives", None) and not message.attachments
+
+
+def test_every_notification_is_on_the_alert_page(mailer, doctor, client):
+    red_flag(patient_of(doctor))
+    notifications.run()
+    alert = Alert.objects.get()
+    client.force_login(doctor)
+    page = client.get(f"/admin/core/alert/{alert.pk}/change/").content.decode()
+    assert "New urgent alert" in page and "dr_house" in page
+    assert alert.emailed_at is not None
+    queue = client.get("/admin/core/alert/").content.decode()
+    assert f"{timezone.localtime(alert.emailed_at):%Y-%m-%d %H:%M}" in queue
+
+
+def test_another_clinician_does_not_see_the_alert_or_its_notifications(mailer, doctor, client):
+    red_flag(patient_of(doctor))
+    notifications.run()
+    alert = Alert.objects.get()
+    client.force_login(ClinicianFactory(username="dr_stranger", email="stranger@clinic.example"))
+    assert client.get(f"/admin/core/alert/{alert.pk}/change/").status_code == 404
+    assert "house@clinic.example" not in client.get("/admin/core/alert/?acknowledged=all").content.decode()
+
+
+def test_while_another_run_is_sending_this_one_leaves_the_queue_to_it(mailer, doctor):
+    from django.conf import settings
+    from post_office.lockfile import FileLock
+
+    red_flag(patient_of(doctor))
+    with FileLock(settings.MAIL_LOCKFILE):  # another run is in the middle of sending
+        notifications.run()
+        assert mail.outbox == [] and Notification.objects.count() == 1
+    notifications.run()
+    notifications.run()
+    assert len(mail.outbox) == 1
+
+
+def test_an_address_that_is_both_clinician_and_inbox_gets_one_email(mailer, doctor):
+    mailer.ESCALATION_EMAIL = "House@clinic.example"
+    red_flag(patient_of(doctor))
+    start = timezone.now()
+    notifications.run(start)
+    notifications.run(start + timedelta(hours=5))
+    assert [m.subject for m in mail.outbox] == ["isodiary: a new urgent alert",
+                                               "isodiary: an urgent alert is still not acknowledged"]
+
+
+def test_superusers_see_the_mail_queue_and_clinicians_do_not(mailer, doctor, client):
+    red_flag(patient_of(doctor))
+    notifications.run()
+    client.force_login(doctor)
+    assert client.get("/admin/post_office/email/").status_code == 403
+    client.force_login(get_user_model().objects.create_superuser("root", "root@clinic.example", "x-Long-pass-99"))
+    page = client.get("/admin/post_office/email/")
+    assert page.status_code == 200 and "house@clinic.example" in page.content.decode()
