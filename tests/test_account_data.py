@@ -48,7 +48,7 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     record(patient)
     doctor = ClinicianFactory(username="drexport", first_name="Ada", last_name="Lovelace")
     patient.clinicians.add(doctor)
-    acknowledge(Alert.objects.filter(patient=patient), doctor)
+    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="contacted", note="Called; advised eye drops.")
 
     data = export(patient_client)
     assert data["account"]["username"] == "pat"
@@ -60,6 +60,8 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     assert len(data["alerts"]) == Alert.objects.filter(patient=patient).count() > 0
     assert {a["acknowledged_by"] for a in data["alerts"]} == {"drexport"}
     assert all(a["acknowledged_at"] for a in data["alerts"])
+    assert {(a["outcome"], a["note"]) for a in data["alerts"]} == {("contacted", "Called; advised eye drops.")}
+    assert all(a["first_day"] and a["last_day"] and a["days"] >= 1 for a in data["alerts"])
     assert len(data["mood_checks"]) == 1 and data["mood_checks"][0]["total"] == 2
     assert data["pregnancy_tests"][0]["result"] == "negative"
     assert data["two_factor"] is False

@@ -9,14 +9,15 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from core.models import Alert
+from tests.conftest import confirmed_device
+from tests.e2e.conftest import next_code
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page: Page, url: str, username: str) -> None:
-    """Open `url` and sign in on the login page it leads to (patients and staff alike; a second
-    factor for staff would be one more step here)."""
+    """Open `url` and sign in with the password on the login page it leads to."""
     page.goto(url)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -51,7 +52,12 @@ def test_a_red_flag_reaches_the_clinician_and_the_patient_sees_it_reviewed(serve
     expect(page.locator('[data-warning="red-flag"]')).to_have_attribute("data-care-team", "notified")
 
     clinician = browser.new_context().new_page()
+    device = confirmed_device(doctor)  # the clinician enrolled an authenticator app earlier
     sign_in(clinician, link, "dr_loop")
+    clinician.wait_for_url("**/accounts/two-factor/verify/**")
+    clinician.fill("input[name=otp_token]", next_code(device))
+    clinician.get_by_role("button", name="Continue").click()
+    clinician.wait_for_url("**/admin/core/alert/")
     row = clinician.locator("#result_list tbody tr", has_text="Lou Looper")
     expect(row).to_contain_text("red-flag")
     shoot(clinician, "queue-from-the-email")
