@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import education, services, twofactor
-from .access import entry_for, patient_for
+from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .forms import EntryForm, ProfileForm, SignupForm
@@ -384,3 +384,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
 
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, plus the reason when the account simply has no diary (access.NoDiary)."""
+    no_diary = str(exception) if isinstance(exception, NoDiary) else ""
+    return render(request, "404.html", {"no_diary": no_diary}, status=404)
