@@ -180,16 +180,29 @@ def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_clien
     assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
 
 
-def test_showing_a_page_never_writes_even_with_a_test_missed(patient_client, pregnant_capable):
+def writes_of(client, url: str) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+
+
+def test_showing_a_page_never_writes_even_with_a_test_missed(patient_client, pregnant_capable):
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
-    for url in ["/", "/pregnancy/", "/diary/", "/mood-check/", "/accounts/profile/"]:
-        with CaptureQueriesContext(connection) as ctx:
-            assert patient_client.get(url).status_code == 200
-        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
-        assert writes == [], url
+    day = TODAY - timedelta(days=1)
+    EntryFactory(patient=pregnant_capable, date=day, mood=1)
+    for url in ["/", "/pregnancy/", "/diary/", "/mood-check/", "/accounts/profile/", "/diary/new/",
+                f"/diary/{day.isoformat()}/", f"/diary/{day.isoformat()}/delete/", "/diary/export.csv",
+                "/accounts/export.json", "/learn/", "/learn/mood/"]:
+        assert writes_of(patient_client, url) == [], url
+    assert DiaryEntry.objects.filter(patient=pregnant_capable, date=day).exists()  # the delete page only asks
+
+
+def test_the_education_pages_never_write_for_anyone(client):
+    for url in ["/learn/", "/learn/mood/"]:
+        assert writes_of(client, url) == [], url
 
 
 def test_the_scheduled_job_resolves_the_missed_test_warning_when_the_patient_is_no_longer_marked(
