@@ -8,15 +8,20 @@ from django.shortcuts import get_object_or_404
 from .models import DiaryEntry, Patient
 
 
+class NoDiary(Http404):
+    """A 404 whose message the page shows: the account is real, it just has no diary here."""
+
+
 def patient_for(request: HttpRequest) -> Patient:
-    """The signed-in patient's own profile. Staff accounts have no diary: 404."""
+    """The signed-in patient's own profile. Reads only: the profile is made with the account (sign-up)
+    or at sign-in (core.accounts), never on a page view."""
     user = request.user
     if user.is_staff:
-        raise Http404("Staff accounts have no diary.")
+        raise NoDiary("Staff accounts have no diary. Clinicians work in the admin.")
     try:
         return user.patient
     except Patient.DoesNotExist:
-        return Patient.objects.create(user=user)
+        raise NoDiary("This account has no diary yet. Sign out and sign in again to start one.") from None
 
 
 def entry_for(patient: Patient, day: date) -> DiaryEntry:

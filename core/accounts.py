@@ -3,8 +3,10 @@
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import audit
@@ -57,3 +59,11 @@ def _blank_trail(model, records) -> None:
         changes=None, changes_text="", serialized_data=None,
         object_repr=f"{model._meta.verbose_name} (deleted with the patient's account)",
     )
+
+
+@receiver(user_logged_in)
+def _start_diary(sender, request, user, **kwargs) -> None:
+    # Accounts made outside sign-up (the admin's "Add user", a shell) get their profile at sign-in,
+    # a POST, so that no page view ever has to write one.
+    if not user.is_staff:
+        Patient.objects.get_or_create(user=user)

@@ -156,6 +156,10 @@ class PatientAdmin(ScopedAdmin):
         # user admin is for superusers, and a link there would answer a clinician with 403.
         return ["user", *self.fields[1:]] if obj is None else self.fields
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.course_fields_saved(obj, form.changed_data)
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ["account"] if obj else []

@@ -45,11 +45,9 @@ class AssignedClinicianFilter(admin.SimpleListFilter):
     parameter_name = "clinician"
 
     def lookups(self, request, model_admin):
-        users = get_user_model().objects
-        if request.user.is_superuser:
-            clinicians = users.filter(assigned_patients__isnull=False)
-        else:  # colleagues on the user's own patients, the user included
-            clinicians = users.filter(assigned_patients__clinicians=request.user)
+        # The clinicians of the patients the user may see: the user and colleagues sharing them.
+        visible = Patient.objects.for_clinician(request.user)
+        clinicians = get_user_model().objects.filter(assigned_patients__in=visible)
         rows = clinicians.values_list("pk", "first_name", "last_name", "username").distinct().order_by("username")
         return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from auditlog.context import disable_auditlog
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,27 +273,48 @@ def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
 
 
 def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
-    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged (or the
-    patient can no longer become pregnant). Run on the write path and by the scheduled
+    """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged, the course
+    dates change, or the patient can no longer become pregnant. Run on each write path that can
+    change it (a test logged, the profile or the patient admin saved) and by the scheduled
     send_reminders, never while a page is shown: a test becomes missed as the days pass."""
     due = next_pregnancy_test(patient, today)
     source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
-    stale = Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved()
-    if source:
-        stale = stale.exclude(source=source)
+    open_alerts = dict(
+        Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved().values_list("source", "pk")
+    )
+    if source and source not in open_alerts:
         rule = Rule.objects.filter(code="pregnancy-test-due", enabled=True).first()
         if rule is not None:
             _raise(patient, rule, source=source, on=due.due, detail=f"Test due {due.due.isoformat()} ({due.reason})")
-    stale.update(resolved_at=timezone.now())
+    stale = [pk for open_source, pk in open_alerts.items() if open_source != source]
+    if stale:
+        Alert.objects.filter(pk__in=stale).update(resolved_at=timezone.now())
     return due
 
 
+# The patient's fields that decide which pregnancy test is due.
+PREGNANCY_TEST_FIELDS = {"can_become_pregnant", "course_start", "course_end"}
+
+
+def course_fields_saved(patient: Patient, changed: list[str]) -> None:
+    """After the profile or the patient admin is saved: the missed-test warning follows at once."""
+    if PREGNANCY_TEST_FIELDS.intersection(changed):
+        course_alerts_sync(patient, patient.today())
+
+
 def missed_tests_sync() -> int:
-    """course_alerts_sync for every patient it may concern: those who can become pregnant and
-    those with a missed-test warning still open. Returns how many patients it looked at."""
+    """course_alerts_sync for the patients whose warning the passing days can change: those with a
+    missed-test warning still open, and those who can become pregnant, have a course start (without
+    one no test is ever late) and are not past their last test (a negative test a month after the
+    course end; 31 days covers every month). Returns how many patients it looked at."""
+    finished = Exists(PregnancyTest.objects.filter(
+        patient=OuterRef("pk"), result=PregnancyTest.Result.NEGATIVE,
+        date__gte=ExpressionWrapper(OuterRef("course_end") + timedelta(days=31), output_field=DateField()),
+    ))
+    open_warning = Exists(Alert.objects.filter(patient=OuterRef("pk"), rule_code="pregnancy-test-due").unresolved())
     patients = Patient.objects.filter(
-        Q(can_become_pregnant=True) | Q(alerts__rule_code="pregnancy-test-due", alerts__resolved_at__isnull=True)
-    ).distinct()
+        open_warning | (Q(can_become_pregnant=True, course_start__isnull=False) & ~finished)
+    )
     count = 0
     for patient in patients:
         course_alerts_sync(patient, patient.today())

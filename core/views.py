@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import education, services, twofactor
-from .access import entry_for, patient_for
+from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .forms import EntryForm, ProfileForm, SignupForm
@@ -314,7 +314,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     form = ProfileForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            services.course_fields_saved(patient, form.changed_data)
         messages.success(request, "Your profile is saved.")
         return redirect("dashboard")
     context = {"form": form, "two_factor": twofactor.enrolled(request.user)}
@@ -384,3 +386,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
 
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, plus the reason when the account simply has no diary (access.NoDiary)."""
+    no_diary = str(exception) if isinstance(exception, NoDiary) else ""
+    return render(request, "404.html", {"no_diary": no_diary}, status=404)

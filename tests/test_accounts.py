@@ -108,3 +108,37 @@ def test_profile_validation(patient_client, field, value, ok):
 def test_profile_default_time_zone_comes_from_settings(settings):
     settings.TIME_ZONE = "Europe/Paris"
     assert Patient.objects.create(user=UserFactory()).time_zone == "Europe/Paris"
+
+
+def test_a_patient_without_a_profile_gets_a_clear_page_and_nothing_is_written(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory(username="noprofile")
+    client.force_login(user)
+    Patient.objects.filter(user=user).delete()  # e.g. signed in before profiles were made at sign-in
+    for url in ["/", "/diary/", "/diary/new/", "/pregnancy/", "/accounts/profile/", "/accounts/export.json"]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 404, url
+        assert "This account has no diary yet. Sign out and sign in again to start one." in response.content.decode()
+        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+        assert writes == [], url
+    assert not Patient.objects.filter(user=user).exists()
+
+
+def test_an_account_made_outside_signup_gets_its_diary_at_sign_in(client):
+    user = User.objects.create_user("byadmin", "byadmin@example.com", PASSWORD)  # as the admin's "Add user"
+    assert not Patient.objects.filter(user=user).exists()
+    client.post("/accounts/login/", {"username": "byadmin", "password": PASSWORD})
+    assert Patient.objects.filter(user=user).exists()
+    assert client.get("/diary/new/").status_code == 200
+
+
+def test_a_staff_sign_in_makes_no_diary(client):
+    staff = User.objects.create_user("staffer", "staffer@example.com", PASSWORD, is_staff=True)
+    client.force_login(staff)
+    assert not Patient.objects.filter(user=staff).exists()
+    response = client.get("/diary/")
+    assert response.status_code == 404
+    assert "Staff accounts have no diary." in response.content.decode()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import services
-from core.models import Alert, DiaryEntry, Rule, RuleOverride
+from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,10 @@ def make_patient(username: str, clinician=None):
     entry = EntryFactory.build(patient=patient, date=TODAY, mood=1, notes=f"note of {username}")
     services.entry_save(entry=entry)
     override = RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="mood-low"), threshold=2)
-    return patient, entry, Alert.objects.get(patient=patient, rule_code="mood-low"), override
+    mood_check = MoodCheck.objects.create(patient=patient, date=TODAY, q1=1, q2=1, total=2, band="PHQ-2 negative")
+    test = PregnancyTest.objects.create(patient=patient, date=TODAY, result="negative")
+    alert = Alert.objects.get(patient=patient, rule_code="mood-low")
+    return patient, entry, alert, override, mood_check, test
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def dr_a_client(client, world):
     return client
 
 
-def urls_for(patient, entry, alert, override) -> list[str]:
+def urls_for(patient, entry, alert, override, mood_check, test) -> list[str]:
     return [
         f"/admin/core/patient/{patient.pk}/change/",
         f"/admin/core/patient/{patient.pk}/history/",
@@ -59,7 +62,16 @@ def urls_for(patient, entry, alert, override) -> list[str]:
         f"/admin/core/alert/{alert.pk}/history/",
         f"/admin/core/ruleoverride/{override.pk}/change/",
         f"/admin/core/ruleoverride/{override.pk}/history/",
+        f"/admin/core/moodcheck/{mood_check.pk}/change/",
+        f"/admin/core/moodcheck/{mood_check.pk}/history/",
+        f"/admin/core/pregnancytest/{test.pk}/change/",
+        f"/admin/core/pregnancytest/{test.pk}/history/",
     ]
+
+
+def delete_urls_for(patient, entry, alert, override, mood_check, test) -> dict[str, object]:
+    return {f"/admin/core/{type(obj)._meta.model_name}/{obj.pk}/delete/": obj
+            for obj in (patient, entry, alert, override, mood_check, test)}
 
 
 def test_a_clinician_opens_every_page_of_their_own_patient(dr_a_client, world):
@@ -73,6 +85,25 @@ def test_a_clinician_gets_a_404_for_every_page_of_another_patient(dr_a_client, w
         response = dr_a_client.get(url)
         assert response.status_code == 404, url
         assert world[who][0].name not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["theirs", "nobody"])
+def test_a_clinician_gets_a_404_for_deleting_any_record_of_another_patient(dr_a_client, world, who):
+    for url, obj in delete_urls_for(*world[who]).items():
+        for response in (dr_a_client.get(url), dr_a_client.post(url, {"post": "yes"})):
+            assert response.status_code == 404, url
+            assert world[who][0].name not in response.content.decode()
+        assert type(obj).objects.filter(pk=obj.pk).exists(), url
+
+
+def test_a_clinician_deletes_only_their_own_patients_threshold_changes(dr_a_client, world):
+    deletable = {"ruleoverride"}  # what the patient wrote, the patient and the alerts are not theirs to delete
+    for url, obj in delete_urls_for(*world["mine"]).items():
+        expected = 200 if type(obj)._meta.model_name in deletable else 403
+        assert dr_a_client.get(url).status_code == expected, url
+    override = world["mine"][3]
+    assert dr_a_client.post(f"/admin/core/ruleoverride/{override.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not RuleOverride.objects.filter(pk=override.pk).exists()
 
 
 LISTS = ["/admin/core/patient/", "/admin/core/diaryentry/", "/admin/core/alert/?acknowledged=all",
@@ -242,7 +273,7 @@ def test_a_superuser_sees_everyone(client, world):
     client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x-Long-pass-99"))
     page = client.get("/admin/core/patient/").content.decode()
     assert "Alice" in page and "Bob" in page and "Carol" in page
-    for url in urls_for(*world["nobody"]):
+    for url in [*urls_for(*world["nobody"]), *delete_urls_for(*world["nobody"])]:
         assert client.get(url).status_code == 200, url
 
 
@@ -294,7 +325,7 @@ def test_the_visit_summary_covers_the_chosen_range(dr_a_client, world):
 
 
 def test_views_and_changes_are_in_the_audit_trail(dr_a_client, world):
-    alice, _, alert, _ = world["mine"]
+    alice, _, alert, *_ = world["mine"]
     dr_a_client.get(f"/admin/core/patient/{alice.pk}/change/")
     dr_a_client.post("/admin/core/alert/", {"action": "acknowledge", "_selected_action": [alert.pk],
                                             "confirm": "yes", "outcome": "no_action"})

@@ -51,6 +51,33 @@ LISTS = [
 ]
 
 
+NEVER = "<b>Never</b> & co"
+# Whose rows each list shows, sorted (the sorting tests check order), for the clinician and a superuser alike.
+EXPECTED = {
+    "/admin/core/patient/": [NEVER, "Tess"],
+    "/admin/core/patient/?o=-2.1": [NEVER, "Tess"],
+    "/admin/core/patient/?quiet=3&q=e": [NEVER],  # no entry for 3+ days, "e" in the name
+    "/admin/core/alert/?acknowledged=all": ["Tess"] * 5,
+    "/admin/core/alert/?acknowledged=yes&o=3": ["Tess"] * 2,
+    "/admin/core/diaryentry/": ["Tess"] * 3,
+    "/admin/core/diaryentry/?sunburn__exact=mild": ["Tess"],
+    "/admin/core/ruleoverride/": [NEVER, "Tess"],
+    "/admin/core/moodcheck/": ["Tess"],
+    "/admin/core/pregnancytest/": ["Tess"],
+    "/admin/core/rule/": ["dryness-high", "dryness-persistent", "mood-drop", "mood-low", "mood-persistent-low",
+                          "phq9-item9", "phq9-moderate", "phq9-severe", "pregnancy-positive", "pregnancy-test-due",
+                          "red-flag", "self-harm", "sun-unprotected", "sunburn", "sunburn-blistering"],
+}
+
+
+def shown(response) -> list[str]:
+    """The patient of each row; a rule's code on the rule list."""
+    result = response.context["cl"].result_list
+    if result.model is Rule:
+        return sorted(rule.code for rule in result)
+    return sorted(getattr(obj, "patient", obj).name for obj in result)
+
+
 def rows(response) -> str:
     return response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
 
@@ -61,8 +88,7 @@ def test_every_list_opens_for_clinicians_and_superusers(client, record, url, who
     client.force_login(record if who == "clinician" else ClinicianFactory(username="root", is_superuser=True))
     response = client.get(url)
     assert response.status_code == 200
-    if "/rule/" not in url:
-        assert "Tess" in rows(response) or "Never" in rows(response) or "tess" in rows(response), url
+    assert shown(response) == EXPECTED[url], url
 
 
 def test_the_alert_queue_names_who_acknowledged_and_a_deleted_user(client, record):
@@ -135,3 +161,101 @@ def test_a_list_costs_the_same_queries_however_many_rows_it_shows(client, record
         response = client.get(url)
     assert len(response.context["cl"].result_list) > rows_before, url
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- The alert queue: filters and sorting, row by row --------------------------------------------
+
+
+@pytest.fixture
+def queue():
+    """Four alerts of one clinician's patients in each state, and another clinician's urgent one."""
+    doctor = ClinicianFactory(username="dr_queue")
+    ann = PatientFactory(user__username="ann", display_name="Ann")
+    ben = PatientFactory(user__username="ben", display_name="Ben")
+    for patient in (ann, ben):
+        patient.clinicians.add(doctor)
+    stranger = PatientFactory(user__username="zed", display_name="Zed")
+    stranger.clinicians.add(ClinicianFactory(username="dr_elsewhere"))
+    now = timezone.now()
+
+    def alert(patient, name, rule_code, severity, first_back, days, hours_ago, **state):
+        first = TODAY - timedelta(days=first_back)
+        return Alert.objects.create(
+            patient=patient, source=name, rule_code=rule_code, severity=severity, first_day=first,
+            last_day=first + timedelta(days=days - 1), days=days, message=name, advice="-", detail=name,
+            learn_url="/learn/", created_at=now - timedelta(hours=hours_ago), **state)
+
+    alert(ann, "mood", "mood-low", "warning", 5, 2, 30, emailed_at=now - timedelta(hours=29))
+    alert(ben, "dry", "dryness-high", "urgent", 2, 3, 2, emailed_at=now - timedelta(hours=1))
+    alert(ann, "sun", "sunburn", "info", 9, 1, 50)
+    alert(ann, "mood-old", "mood-low", "warning", 20, 4, 400, acknowledged_by=doctor, acknowledged_at=now,
+          outcome="reviewed")
+    alert(ben, "gone", "dryness-high", "warning", 12, 1, 200, resolved_at=now)
+    alert(stranger, "other", "mood-low", "urgent", 1, 1, 1)
+    return doctor
+
+
+def queue_rows(client, query: str) -> list[str]:
+    response = client.get(f"/admin/core/alert/?{query}")
+    assert response.status_code == 200, query
+    return [a.source for a in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", ["dry", "mood", "sun"]),  # open: urgent first, then the one waiting longest
+    ("acknowledged=yes", ["mood-old"]),
+    ("acknowledged=withdrawn", ["gone"]),
+    ("acknowledged=all", ["dry", "mood-old", "gone", "mood", "sun"]),
+    ("severity__exact=warning", ["mood"]),
+    ("severity__exact=warning&acknowledged=all", ["mood-old", "gone", "mood"]),
+    ("severity__exact=urgent", ["dry"]),
+    ("rule_code=mood-low", ["mood"]),
+    ("rule_code=mood-low&acknowledged=all", ["mood-old", "mood"]),
+    ("rule_code=dryness-high&acknowledged=withdrawn", ["gone"]),
+    ("rule_code=self-harm", []),
+])
+def test_the_alert_queue_filters_show_exactly_these_rows(client, queue, query, expected):
+    client.force_login(queue)
+    assert queue_rows(client, query) == expected
+
+
+@pytest.mark.parametrize("order, column, expected", [
+    ("1", "severity", ["urgent", "warning", "warning", "warning", "info"]),  # most severe first
+    ("-1", "severity", ["info", "warning", "warning", "warning", "urgent"]),
+    ("3", "rule_code", ["dryness-high", "dryness-high", "mood-low", "mood-low", "sunburn"]),
+    ("4", "source", ["mood-old", "gone", "sun", "mood", "dry"]),  # first day, earliest first
+    ("-5", "source", ["dry", "mood", "sun", "gone", "mood-old"]),  # last day, latest first
+    ("-6", "days", [4, 3, 2, 1, 1]),
+])
+def test_the_alert_queue_sorts_by_its_columns(client, queue, order, column, expected):
+    client.force_login(queue)
+    alerts = client.get(f"/admin/core/alert/?acknowledged=all&o={order}").context["cl"].result_list
+    assert [getattr(a, column) for a in alerts] == expected
+
+
+def test_the_alert_queue_sorts_by_when_the_clinician_was_emailed(client, queue):
+    client.force_login(queue)
+
+    def emailed(order: str) -> list[str]:
+        alerts = client.get(f"/admin/core/alert/?acknowledged=all&o={order}").context["cl"].result_list
+        return [a.source for a in alerts if a.emailed_at]  # where "not e-mailed" goes is the database's
+
+    assert emailed("8") == ["mood", "dry"]
+    assert emailed("-8") == ["dry", "mood"]
+
+
+def test_the_patient_list_filters_by_assigned_clinician(client, record):
+    colleague = ClinicianFactory(username="dr_colleague")
+    shared = PatientFactory(user__username="sam", display_name="Sam")
+    shared.clinicians.add(record, colleague)
+    theirs_only = PatientFactory(user__username="uma", display_name="Uma")
+    theirs_only.clinicians.add(colleague)
+    client.force_login(record)
+
+    def names(query: str) -> list[str]:
+        return sorted(p.name for p in client.get(f"/admin/core/patient/?{query}").context["cl"].result_list)
+
+    assert names("") == ["<b>Never</b> & co", "Sam", "Tess"]
+    assert names(f"clinician={record.pk}") == ["<b>Never</b> & co", "Sam", "Tess"]
+    assert names(f"clinician={colleague.pk}") == ["Sam"]  # never Uma, who is not the user's patient
+    assert names("clinician=abc") == []

@@ -180,16 +180,29 @@ def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_clien
     assert Alert.objects.get(rule_code="pregnancy-test-due").resolved_at is not None
 
 
-def test_showing_a_page_never_writes_even_with_a_test_missed(patient_client, pregnant_capable):
+def writes_of(client, url: str) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+
+
+def test_showing_a_page_never_writes_even_with_a_test_missed(patient_client, pregnant_capable):
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")
-    for url in ["/", "/pregnancy/", "/diary/", "/mood-check/", "/accounts/profile/"]:
-        with CaptureQueriesContext(connection) as ctx:
-            assert patient_client.get(url).status_code == 200
-        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
-        assert writes == [], url
+    day = TODAY - timedelta(days=1)
+    EntryFactory(patient=pregnant_capable, date=day, mood=1)
+    for url in ["/", "/pregnancy/", "/diary/", "/mood-check/", "/accounts/profile/", "/diary/new/",
+                f"/diary/{day.isoformat()}/", f"/diary/{day.isoformat()}/delete/", "/diary/export.csv",
+                "/accounts/export.json", "/learn/", "/learn/mood/"]:
+        assert writes_of(patient_client, url) == [], url
+    assert DiaryEntry.objects.filter(patient=pregnant_capable, date=day).exists()  # the delete page only asks
+
+
+def test_the_education_pages_never_write_for_anyone(client):
+    for url in ["/learn/", "/learn/mood/"]:
+        assert writes_of(client, url) == [], url
 
 
 def test_the_scheduled_job_resolves_the_missed_test_warning_when_the_patient_is_no_longer_marked(
@@ -288,3 +301,72 @@ def test_the_dashboard_shows_the_pregnancy_calendar(patient_client, pregnant_cap
     until = add_months(TODAY + timedelta(days=60), 1)
     assert f'data-contraception-until="{until.isoformat()}"' in page
     assert f'data-next-test="{add_months(TODAY - timedelta(days=2), 1).isoformat()}"' in page
+
+
+# --- The missed-test warning follows each write that changes it --------------------------------
+
+
+def missed_test_warning(patient) -> Alert | None:
+    return Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due", resolved_at__isnull=True).first()
+
+
+def test_a_clinician_marking_the_patient_raises_and_unmarking_resolves_the_warning_at_once(client, patient):
+    doctor = ClinicianFactory()
+    patient.clinicians.add(doctor)
+    patient.course_start = TODAY - timedelta(days=40)  # no test logged: the monthly test is missed
+    patient.save()
+    client.force_login(doctor)
+    form = {"can_become_pregnant": "on", "target_low_mg_per_kg": "120", "target_high_mg_per_kg": "150"}
+    assert client.post(f"/admin/core/patient/{patient.pk}/change/", form).status_code == 302
+    assert missed_test_warning(patient) is not None
+    del form["can_become_pregnant"]
+    assert client.post(f"/admin/core/patient/{patient.pk}/change/", form).status_code == 302
+    assert missed_test_warning(patient) is None
+
+
+def test_the_patient_changing_course_dates_raises_and_resolves_the_warning_at_once(patient_client, patient):
+    patient.can_become_pregnant = True
+    patient.save()
+    profile = {"display_name": "Pat", "time_zone": "UTC", "daily_dose_mg": "40"}
+    # Started 40 days ago with no test logged: the first monthly test is missed...
+    started = TODAY - timedelta(days=40)
+    response = patient_client.post("/accounts/profile/", {**profile, "course_start": started.isoformat()})
+    assert response.status_code == 302
+    assert missed_test_warning(patient).source == f"test-due:{add_months(started, 1).isoformat()}"
+    # ...until the start moves 30 days ahead: the first test is then due in 11 days.
+    later = TODAY + timedelta(days=30)
+    response = patient_client.post("/accounts/profile/", {**profile, "course_start": later.isoformat()})
+    assert response.status_code == 302
+    assert missed_test_warning(patient) is None
+
+
+def test_the_scheduled_job_visits_only_patients_whose_warning_can_change():
+    from core import services
+
+    started = TODAY - timedelta(days=90)
+    PatientFactory(can_become_pregnant=False, course_start=started)  # not marked: nothing due
+    PatientFactory(can_become_pregnant=True, course_start=None)  # no start: no test is ever late
+    done = PatientFactory(can_become_pregnant=True, course_start=started, course_end=TODAY - timedelta(days=45))
+    PregnancyTest.objects.create(patient=done, date=TODAY - timedelta(days=5), result="negative")  # the last one
+    due = PatientFactory(can_become_pregnant=True, course_start=started)
+    unmarked = PatientFactory(can_become_pregnant=True, course_start=started)
+    services.course_alerts_sync(unmarked, TODAY)
+    Patient = type(unmarked)
+    Patient.objects.filter(pk=unmarked.pk).update(can_become_pregnant=False)  # changed outside the admin
+    assert services.missed_tests_sync() == 2
+    assert missed_test_warning(due) is not None
+    assert missed_test_warning(unmarked) is None
+
+
+def test_a_sync_with_nothing_stale_writes_nothing(pregnant_capable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core import services
+
+    services.course_alerts_sync(pregnant_capable, TODAY)  # raises the warning for the missed test
+    with CaptureQueriesContext(connection) as ctx:
+        services.course_alerts_sync(pregnant_capable, TODAY)
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    assert missed_test_warning(pregnant_capable) is not None

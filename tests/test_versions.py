@@ -7,7 +7,6 @@ changes is tested in tests/test_pages_follow_changes.py.)"""
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from core.models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule
@@ -21,6 +20,9 @@ def version(patient: Patient) -> int:
 
 
 def test_every_write_to_a_patients_rows_raises_only_that_patients_version(patient, other_patient):
+    # One write to each of the five tables the pages show. A later migration that rebuilds one of
+    # them on SQLite drops its triggers and fails here until it installs them again (see
+    # core/migrations/0007_patient_version_triggers.py).
     others = version(other_patient)
     entry = EntryFactory(patient=patient, date=date.today())
     writes = [
@@ -51,35 +53,17 @@ def test_saving_a_stale_patient_object_never_moves_the_version_back(patient):
     assert version(patient) > current
 
 
-def test_a_write_raises_the_version_by_exactly_one(patient):
-    before = version(patient)
-    EntryFactory(patient=patient)
-    assert version(patient) == before + 1
-
-
 def test_editing_a_rule_writes_no_patient_row(patient, other_patient):
     before = version(patient), version(other_patient)
     Rule.objects.filter(code="mood-low").update(threshold=4)
     assert (version(patient), version(other_patient)) == before
 
 
-def test_every_migrated_table_has_its_triggers():
-    # A later migration that rebuilds one of these tables on SQLite drops its triggers: it must
-    # install them again (see core/migrations/0007_patient_version_triggers.py).
-    tables = [model._meta.db_table for model in (Patient, DiaryEntry, Alert, MoodCheck, PregnancyTest)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
-        else:
-            cursor.execute("SELECT event_object_table FROM information_schema.triggers")
-        triggered = {row[0] for row in cursor.fetchall()}
-    assert set(tables) <= triggered
-
-
 def test_assigning_or_removing_a_clinician_raises_the_version(patient, clinician):
     # Urgent warnings say whether a clinician is assigned (data-care-team): a cached page must follow.
     before = version(patient)
     patient.clinicians.add(clinician)
-    assert version(patient) == before + 1
+    added = version(patient)
+    assert added > before
     patient.clinicians.remove(clinician)
-    assert version(patient) == before + 2
+    assert version(patient) > added

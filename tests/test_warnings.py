@@ -4,6 +4,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import services
@@ -152,18 +154,19 @@ def test_warnings_are_private(patient_client, patient):
     assert warnings_on(patient_client.get("/").content.decode()) == []
 
 
-def test_saving_reads_a_bounded_window_however_long_the_diary(patient, monkeypatch):
-    for back in range(1, 200):
-        EntryFactory(patient=patient, date=TODAY - timedelta(days=back), mood=5)
-    EntryFactory(patient=patient, date=TODAY + timedelta(days=5), mood=5)  # outside the window, after
-    seen = []
-    real = services.days_between
-    monkeypatch.setattr(services, "days_between", lambda *args: seen.extend(real(*args)) or real(*args))
-    services.entry_save(entry=EntryFactory.build(patient=patient, date=TODAY, mood=5))
-    # The days the entry's rules see (7 before, 2 after) and those its neighbours' run and
-    # mood-drop findings see (up to 9 either side): nothing of the other 190 days.
-    assert min(seen) >= TODAY - timedelta(days=16)
-    assert TODAY in seen and TODAY + timedelta(days=5) in seen
+def saving_costs(patient, **values) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        save(patient, TODAY, **values)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("long", [30, 200])
+def test_saving_costs_the_same_queries_however_long_the_diary(long):
+    short, lengthy = PatientFactory(), PatientFactory()
+    for patient, days in ((short, 10), (lengthy, long)):
+        for back in range(1, days):
+            EntryFactory(patient=patient, date=TODAY - timedelta(days=back), mood=5)
+    assert saving_costs(lengthy, mood=5) == saving_costs(short, mood=5)
 
 
 def test_a_long_episode_is_read_whole_and_grows_by_the_new_day(patient):
@@ -273,14 +276,13 @@ def test_a_new_day_never_joins_an_episode_across_an_acknowledged_one(patient, cl
                      (TODAY, TODAY, False)]
 
 
-def test_saving_reads_only_the_open_and_nearby_episodes(patient, clinician, monkeypatch):
-    for back in range(120, 0, -2):  # sixty acknowledged one-day episodes
-        save(patient, TODAY - timedelta(days=back), sun_minutes=60, sunscreen=False)
-        save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
-        Alert.objects.update(acknowledged_by=clinician, acknowledged_at=timezone.now())
-    read = []
-    real = services._touching
-    monkeypatch.setattr(services, "_touching", lambda stored, *args: read.append(len(stored)) or real(stored, *args))
-    save(patient, TODAY, sun_minutes=60, sunscreen=False)
-    assert read and max(read) <= 25  # of 60: those of the weeks around, not the whole history
-    assert Alert.objects.open().count() == 1
+def test_saving_costs_the_same_queries_however_many_past_episodes(clinician):
+    few, many = PatientFactory(), PatientFactory()
+    for patient, episodes in ((few, 3), (many, 60)):
+        for back in range(2 * episodes, 0, -2):  # acknowledged one-day episodes
+            save(patient, TODAY - timedelta(days=back), sun_minutes=60, sunscreen=False)
+            save(patient, TODAY - timedelta(days=back - 1), sun_minutes=0)
+        Alert.objects.filter(patient=patient).update(acknowledged_by=clinician, acknowledged_at=timezone.now())
+    assert saving_costs(many, sun_minutes=60, sunscreen=False) == saving_costs(few, sun_minutes=60, sunscreen=False)
+    for patient in (few, many):
+        assert Alert.objects.open().filter(patient=patient).count() == 1
