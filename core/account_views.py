@@ -130,7 +130,8 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     patient_for(request)  # staff accounts are not deleted here: 404
-    form = PasswordConfirmForm(request.POST or None, request=request)
+    # Bound on every POST, an empty one too: it must answer "required" with a 400, not go unvalidated.
+    form = PasswordConfirmForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST":
         if form.is_valid():
             accounts.delete_account(request)
@@ -144,9 +145,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_out_others(request: HttpRequest) -> HttpResponse:
-    form = PasswordConfirmForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
-        accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
-        messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
-        return redirect("profile" if not request.user.is_staff else "two_factor")
+    form = PasswordConfirmForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
+            messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
+            return redirect("profile" if not request.user.is_staff else "two_factor")
+        form.add_error(None, "Nobody was signed out.")
     return render(request, "core/sign_out_others.html", {"form": form}, status=400 if form.errors else 200)

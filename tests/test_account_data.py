@@ -109,6 +109,15 @@ def test_a_wrong_password_deletes_nothing(patient_client, patient):
     assert patient_client.get("/").status_code == 200
 
 
+def test_an_empty_post_deletes_nothing_and_says_why(patient_client, patient):
+    record(patient)
+    response = patient_client.post("/accounts/delete/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required" in page and "Nothing was deleted" in page
+    assert DiaryEntry.objects.filter(patient=patient).count() == 3
+
+
 def test_guessing_the_password_on_the_delete_page_is_locked_out_like_sign_in(patient_client, patient):
     record(patient)
     for _ in range(5):
@@ -205,6 +214,15 @@ def test_signing_out_everywhere_else_ends_the_other_sessions_only(patient):
 def test_signing_out_everywhere_else_needs_the_password(patient):
     phone, laptop = two_sessions(patient)
     assert laptop.post("/accounts/sessions/sign-out-others/", {"password": "guess"}).status_code == 400
+    assert phone.get("/diary/").status_code == 200
+
+
+def test_an_empty_post_signs_nobody_out_and_says_why(patient):
+    phone, laptop = two_sessions(patient)
+    response = laptop.post("/accounts/sessions/sign-out-others/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required" in page and "Nobody was signed out" in page
     assert phone.get("/diary/").status_code == 200
 
 
