@@ -156,15 +156,24 @@ def test_the_audit_trail_keeps_the_deletion_but_no_health_data(client, patient):
     staff.post(f"/admin/core/patient/{patient.pk}/change/",
                {"can_become_pregnant": "on", "target_low_mg_per_kg": 100, "target_high_mg_per_kg": 150})
     staff.get(f"/admin/core/diaryentry/{entry.pk}/change/")
+    # Opening a pregnancy test or a mood check leaves an access row named after the record.
+    services.pregnancy_test_save(test=PregnancyTest(patient=patient, date=patient.today() - timedelta(days=1),
+                                                    result="positive"))
+    for kind, model in (("pregnancytest", PregnancyTest), ("moodcheck", MoodCheck)):
+        for obj in model.objects.filter(patient=patient):
+            assert staff.get(f"/admin/core/{kind}/{obj.pk}/change/").status_code == 200
+        assert staff.get(f"/admin/core/{kind}/").status_code == 200
+    assert LogEntry.objects.filter(object_repr__contains="positive").exists()
     client.force_login(patient.user)
     client.post("/accounts/delete/", {"password": PASSWORD})
 
     deletion = LogEntry.objects.get(additional_data__event="account deleted by its owner")
-    assert deletion.object_repr == "pat"
-    assert deletion.additional_data["deleted"]["entries"] == 3
+    assert deletion.object_repr == "pat" and deletion.timestamp
+    assert deletion.additional_data == {"event": "account deleted by its owner", "patient_id": patient.pk}
     trail = json.dumps([[e.object_repr, e.changes, e.changes_text, e.serialized_data, e.additional_data]
                         for e in LogEntry.objects.all()])
     assert "pat note" not in trail and "target_low_mg_per_kg" not in trail and "lip_dryness" not in trail
+    assert "positive" not in trail and "negative" not in trail and "pregnancy_tests" not in trail
     # Who looked at the record, and when, is still there.
     assert LogEntry.objects.filter(actor=doctor, action=LogEntry.Action.ACCESS).exists()
 
