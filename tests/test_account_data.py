@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from core import services
 from core.admin import acknowledge
@@ -58,19 +59,35 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     assert [e["notes"] for e in data["entries"]] == ["pat note 2", "pat note 1", "pat note 0"]
     assert {e["lip_dryness"] for e in data["entries"]} == {8}
     assert len(data["alerts"]) == Alert.objects.filter(patient=patient).count() > 0
-    assert {a["acknowledged_by"] for a in data["alerts"]} == {"drexport"}
+    assert {a["acknowledged_by"] for a in data["alerts"]} == {"Ada Lovelace"}
     assert all(a["acknowledged_at"] for a in data["alerts"])
-    assert {(a["outcome"], a["note"]) for a in data["alerts"]} == {("contacted", "Called; advised eye drops.")}
+    assert {a["outcome"] for a in data["alerts"]} == {"contacted"}
     assert all(a["first_day"] and a["last_day"] and a["days"] >= 1 for a in data["alerts"])
     assert len(data["mood_checks"]) == 1 and data["mood_checks"][0]["total"] == 2
     assert data["pregnancy_tests"][0]["result"] == "negative"
     assert data["two_factor"] is False
 
 
-def test_the_export_exports_every_stored_alert_field():
-    # A field added to Alert later (an outcome, a note) is in the export without a change to it.
+def test_the_export_exports_every_stored_alert_field_but_the_clinics_own():
+    # A field added to Alert later is in the export without a change to it; the clinic's are named.
     names = {f.name for f in exported_fields(Alert)}
-    assert names == {f.name for f in Alert._meta.concrete_fields} - {"id", "patient"}
+    clinic_private = {"note", "notified_at", "emailed_at", "escalated_at"}
+    assert names == {f.name for f in Alert._meta.concrete_fields} - {"id", "patient"} - clinic_private
+    assert {"outcome", "acknowledged_at", "acknowledged_by"} <= names
+
+
+def test_the_clinicians_private_note_is_never_in_the_export(patient_client, patient):
+    record(patient)
+    doctor = ClinicianFactory(username="drnote", first_name="Grace", last_name="Hopper")
+    patient.clinicians.add(doctor)
+    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="no_action", note="Private: seems anxious.")
+    Alert.objects.filter(patient=patient).update(notified_at=timezone.now(), emailed_at=timezone.now())
+    body = patient_client.get("/accounts/export.json").content.decode()
+    assert "Private: seems anxious." not in body
+    alert = json.loads(body)["alerts"][0]
+    assert "note" not in alert and "notified_at" not in alert and "emailed_at" not in alert
+    assert alert["outcome"] == "no_action" and alert["acknowledged_at"]
+    assert "drnote" not in body  # the clinician's username is the clinic's, not the patient's
 
 
 def test_another_patients_data_is_never_in_the_export(patient_client, patient, other_patient):
