@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import Alert, Patient
+from .models import Alert, Patient, emailable_clinician
 
 WARNING_DAYS = 7
 FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "detail", "learn_url", "first_day",
@@ -15,9 +15,11 @@ FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "
 
 
 def with_care_team(alerts):
-    """Findings as plain rows, each knowing whether the patient has a clinician (data-care-team):
-    read in the same query, needed only when there is a finding to show."""
-    assigned = Patient.clinicians.through.objects.filter(patient_id=OuterRef("patient_id"))
+    """Findings as plain rows, each knowing whether the patient has a clinician isodiary e-mails
+    (data-care-team; the same definition as the sender's): read in the same query, needed only
+    when there is a finding to show."""
+    links = Patient.clinicians.through.objects.filter(emailable_clinician("user__"))
+    assigned = links.filter(patient_id=OuterRef("patient_id"))
     return alerts.annotate(has_clinician=Exists(assigned)).values_list(*FINDING_FIELDS, "has_clinician", named=True)
 
 
@@ -34,9 +36,10 @@ def care_team(alert) -> str:
     """data-care-team: what happens next with an urgent finding, as far as the app knows it."""
     if alert.acknowledged_at is not None:
         return "reviewed"
-    if not alert.has_clinician:  # the clinic inbox may hear of it, but nobody who knows the patient
-        return "none"
-    return "notified" if alert.emailed_at is not None else "pending"
+    if alert.emailed_at is not None:  # to their clinician, or (has_clinician False) to the clinic inbox
+        return "notified"
+    # Without a clinician isodiary e-mails, the clinic inbox may hear of it, but nobody who knows the patient.
+    return "pending" if alert.has_clinician else "none"
 
 
 def _day_label(day: date) -> str:
@@ -66,6 +69,7 @@ class FindingGroup:
         self.crisis = alert.rule_code in self.CRISIS_RULES
         self.earlier: list[str] = []
         self.care_team = care_team(alert)
+        self.clinic_only = not alert.has_clinician
         self.emailed_label = self._time_label(alert.emailed_at)
         self.seen_label = self._time_label(alert.acknowledged_at)
 
@@ -82,6 +86,7 @@ class FindingGroup:
         state = care_team(alert)
         if CARE_TEAM_ORDER.index(state) < CARE_TEAM_ORDER.index(self.care_team):
             self.care_team = state
+            self.clinic_only = not alert.has_clinician
             self.emailed_label = self._time_label(alert.emailed_at)
             self.seen_label = ""
 

@@ -35,7 +35,7 @@ from post_office import mail
 from post_office.lockfile import FileLock, FileLocked, default_lockfile
 from post_office.models import STATUS
 
-from .models import Alert, Notification, Patient, Severity
+from .models import Alert, Notification, Patient, Severity, emailable_clinician
 
 logger = logging.getLogger(__name__)
 # post-office configures its own logger at INFO ("0 emails attempted" every minute): cron mails its
@@ -93,9 +93,7 @@ def fallback_recipients() -> list[Recipient]:
 
 def clinicians_of(patient_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """The active assigned clinicians with an e-mail address, of each patient."""
-    links = Patient.clinicians.through.objects.filter(
-        patient_id__in=set(patient_ids), user__is_active=True, user__is_staff=True
-    ).exclude(user__email="")
+    links = Patient.clinicians.through.objects.filter(emailable_clinician("user__"), patient_id__in=set(patient_ids))
     found: dict[int, list[Recipient]] = defaultdict(list)
     for patient_id, user_id, email in links.values_list("patient_id", "user_id", "user__email").order_by("user_id"):
         found[patient_id].append(Recipient(email, user_id))
@@ -187,8 +185,8 @@ def queue_digests(now: datetime) -> int:
     today = local.date()
     waiting = Alert.objects.open().exclude(severity=Severity.URGENT)
     clinicians = (
-        get_user_model().objects.filter(is_active=True, assigned_patients__alerts__in=waiting)
-        .exclude(email="").values_list("pk", "email").distinct().order_by("pk")
+        get_user_model().objects.filter(emailable_clinician(), assigned_patients__alerts__in=waiting)
+        .values_list("pk", "email").distinct().order_by("pk")
     )
     queued = 0
     for user_id, email in clinicians:
