@@ -193,6 +193,14 @@ def test_a_digest_goes_only_to_the_patients_clinicians(mailer, doctor):
     assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
 
 
+def test_a_digest_goes_only_to_clinicians_who_get_urgent_emails_too(mailer, doctor):
+    # No longer staff (left the clinic, say), still assigned: no e-mail of either kind.
+    former = ClinicianFactory(username="dr_former", email="former@clinic.example", is_staff=False)
+    log(patient_of(doctor, former), lip_dryness=8)
+    notifications.run()
+    assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
+
+
 def test_an_unacknowledged_urgent_alert_is_escalated_once_after_the_hours(mailer, doctor):
     mailer.ESCALATE_AFTER_HOURS = 4
     mailer.ESCALATION_EMAIL = "clinic@clinic.example"
