@@ -2,6 +2,7 @@
 
 import smtplib
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,6 +70,23 @@ def test_it_sends_one_urgent_email_per_clinician_however_many_alerts(mailer, doc
     assert to("other@clinic.example") == []  # not their patients
     assert Notification.objects.get(to="house@clinic.example").alerts.count() == 3
     assert other_doctor.email not in {a for m in mail.outbox for a in m.to}
+
+
+def test_the_command_prints_only_when_something_happened(mailer, doctor, settings):
+    def command(**options) -> tuple[str, str]:
+        out, err = StringIO(), StringIO()
+        call_command("send_notifications", stdout=out, stderr=err, **options)
+        return out.getvalue(), err.getvalue()
+
+    assert command() == ("", "")  # every minute from cron: nothing to mail the server's admin
+    assert "0 urgent" in command(verbosity=2)[0]
+    red_flag(patient_of(doctor))
+    out, err = command()
+    assert "1 urgent" in out and "1 sent" in out and err == ""
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.RefusingBackend"}}
+    red_flag(patient_of(doctor, username="second"))
+    out, err = command()
+    assert out == "" and "1 failed" in err
 
 
 def test_it_is_idempotent(mailer, doctor):

@@ -15,4 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = notifications.run()
-        self.stdout.write(str(summary))
+        # cron e-mails whatever a job prints: a run that did nothing says nothing (unless -v 2),
+        # and a failed delivery goes to stderr.
+        if summary.failed:
+            self.stderr.write(str(summary))
+        elif summary.urgent or summary.digests or summary.escalations or summary.sent or options["verbosity"] >= 2:
+            self.stdout.write(str(summary))
