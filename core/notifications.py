@@ -6,7 +6,8 @@
 - Other new alerts: at most one digest per clinician per day, from the first run at or after
   DIGEST_HOUR (TIME_ZONE). Nothing new, no digest.
 - An urgent alert still unacknowledged ESCALATE_AFTER_HOURS after its e-mail was queued is sent
-  again, to its clinicians and to ESCALATION_EMAIL; once per alert.
+  again, to its clinicians and to ESCALATION_EMAIL; once per alert. Queued, not delivered: run every
+  minute the two are the same minute, and a mail server that keeps refusing must not delay it.
 
 No e-mail carries health data: not the patient, the rule, a value or a note; only that there is
 something to see, and a link to sign in.

@@ -1,6 +1,8 @@
 """E-mail clinicians about alerts (core/notifications.py). Run it from cron every minute:
 
-    * * * * * cd /srv/isodiary && .venv/bin/python manage.py send_notifications
+    * * * * * set -a; . /etc/isodiary.env; set +a; cd /srv/isodiary && .venv/bin/python manage.py send_notifications
+
+(cron does not inherit the web server's environment: load SECRET_KEY, DATABASE_URL, EMAIL_* … first.)
 
 Safe to run as often as you like, and overlapping: nothing is sent twice, and an e-mail the mail
 server refused is tried again by a later run."""
