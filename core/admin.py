@@ -148,6 +148,15 @@ class PatientAdmin(ScopedAdmin):
             waiting_since=Subquery(self.open_episodes.values("created_at")[:1]),
         )
 
+    def get_ordering(self, request):
+        # Issue 14: the list opens sorted by needs attention (the highest open severity, then the
+        # longest waiting). Those are annotations of this list's queryset only: other admins' filters
+        # by patient ask for this ordering too (field_admin_ordering) and get the model's own.
+        if request.resolver_match and request.resolver_match.url_name == "core_patient_changelist":
+            return [F("open_level").desc(nulls_last=True), F("waiting_since").asc(nulls_last=True),
+                    "user__username"]
+        return super().get_ordering(request)
+
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Patients", **(extra_context or {})})
 
