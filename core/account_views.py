@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import accounts, twofactor
 from .access import patient_for
 from .export import patient_export
-from .forms import EnrolForm, PasswordConfirmForm, TokenForm
+from .forms import EnrolForm, PasswordConfirmForm, PatientEnrolForm, TokenForm
 
 TOO_MANY = "Too many wrong codes in a row. Wait a moment, then enter the code the app shows now."
 
@@ -44,11 +44,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect_to_login(reverse("two_factor"), reverse("two_factor_verify"))
         return _manage(request)
     device = twofactor.pending_device(user)
-    form = EnrolForm(request.POST or None)
+    data = request.POST if request.method == "POST" else None
+    form = EnrolForm(data) if user.is_staff else PatientEnrolForm(data, request=request)
     if request.method == "POST" and form.is_valid():
         codes, throttled = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
         if codes is not None:
-            messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
+            if not user.is_staff:
+                # Sessions that began without a code would carry on without one: end them.
+                accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
+                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code. "
+                                          "You are signed out everywhere else; this browser stays signed in.")
+            else:
+                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
             context = {"codes": codes, "next": _next(request, _home(request))}
             return render(request, "core/two_factor_codes.html", context)
         form.add_error("otp_token", TOO_MANY if throttled else "That code is not right. Check that the phone's "
