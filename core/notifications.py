@@ -39,9 +39,7 @@ from post_office.models import STATUS
 from .models import Alert, Notification, Patient, Severity, emailable_clinician
 
 logger = logging.getLogger(__name__)
-# post-office configures its own logger at INFO ("0 emails attempted" every minute): cron mails its
-# output to the server's admin, who needs to hear about failures only.
-logging.getLogger("post_office").setLevel(logging.WARNING)
+# post-office's own logger is configured in settings.LOGGING: warnings and up, printed once.
 
 SUBJECTS = {
     Notification.Kind.URGENT: "isodiary: a new urgent alert",

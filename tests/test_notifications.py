@@ -89,6 +89,21 @@ def test_the_command_prints_only_when_something_happened(mailer, doctor, setting
     assert out == "" and "1 failed" in err
 
 
+def test_a_failed_email_is_logged_once_and_post_offices_chatter_not_at_all():
+    import logging
+
+    def handlers_reached(name: str) -> list[logging.Handler]:
+        found, log = [], logging.getLogger(name)
+        while log is not None:
+            found += [h for h in log.handlers if not type(h).__module__.startswith("_pytest")]  # pytest's capture
+            log = log.parent if log.propagate else None
+        return found
+
+    post_office = logging.getLogger("post_office")
+    assert len(handlers_reached("post_office")) == 1  # one traceback per failure in cron's mail, not two
+    assert post_office.isEnabledFor(logging.ERROR) and not post_office.isEnabledFor(logging.INFO)
+
+
 def test_it_is_idempotent(mailer, doctor):
     red_flag(patient_of(doctor))
     notifications.run()
