@@ -123,3 +123,15 @@ def test_the_lists_cost_the_same_queries_for_3_and_12_patients(doctor_client, do
     small = _queries(doctor_client, url)
     add(9)
     assert _queries(doctor_client, url) == small
+
+
+@pytest.mark.parametrize("url, action", [("/admin/core/alert/", "acknowledge"),
+                                         ("/admin/core/patient/", "export_entries_csv")])
+def test_an_action_on_ids_that_are_not_ids_is_a_400(doctor_client, doctor, url, action):
+    patient = patient_of(doctor, "mine")
+    log(patient, 0, symptoms=["jaundice"])
+    doctor_client.get(url)  # the first request after login renews the staff session
+    response = doctor_client.post(url, {"action": action, "_selected_action": ["abc"], "index": "0"})
+    assert response.status_code == 400
+    assert "not a valid selection" in response.content.decode()
+    assert not Alert.objects.filter(acknowledged_at__isnull=False).exists()
