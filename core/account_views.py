@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import accounts, twofactor
 from .access import patient_for
 from .export import patient_export
-from .forms import EnrolForm, PasswordConfirmForm, TokenForm
+from .forms import EnrolForm, PasswordConfirmForm, PatientEnrolForm, TokenForm
 
 TOO_MANY = "Too many wrong codes in a row. Wait a moment, then enter the code the app shows now."
 
@@ -44,11 +44,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect_to_login(reverse("two_factor"), reverse("two_factor_verify"))
         return _manage(request)
     device = twofactor.pending_device(user)
-    form = EnrolForm(request.POST or None)
+    data = request.POST if request.method == "POST" else None
+    form = EnrolForm(data) if user.is_staff else PatientEnrolForm(data, request=request)
     if request.method == "POST" and form.is_valid():
         codes, throttled = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
         if codes is not None:
-            messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
+            if not user.is_staff:
+                # Sessions that began without a code would carry on without one: end them.
+                accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
+                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code. "
+                                          "You are signed out everywhere else; this browser stays signed in.")
+            else:
+                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
             context = {"codes": codes, "next": _next(request, _home(request))}
             return render(request, "core/two_factor_codes.html", context)
         form.add_error("otp_token", TOO_MANY if throttled else "That code is not right. Check that the phone's "
@@ -130,7 +137,8 @@ def account_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     patient_for(request)  # staff accounts are not deleted here: 404
-    form = PasswordConfirmForm(request.POST or None, request=request)
+    # Bound on every POST, an empty one too: it must answer "required" with a 400, not go unvalidated.
+    form = PasswordConfirmForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST":
         if form.is_valid():
             accounts.delete_account(request)
@@ -144,9 +152,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_out_others(request: HttpRequest) -> HttpResponse:
-    form = PasswordConfirmForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
-        accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
-        messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
-        return redirect("profile" if not request.user.is_staff else "two_factor")
+    form = PasswordConfirmForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
+            messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
+            return redirect("profile" if not request.user.is_staff else "two_factor")
+        form.add_error(None, "Nobody was signed out.")
     return render(request, "core/sign_out_others.html", {"form": form}, status=400 if form.errors else 200)

@@ -10,12 +10,11 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import audit
-from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Reminder, RuleOverride
+from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, RuleOverride
 
-# The audit trail's rows about these records hold their values (scores, thresholds, profile fields).
-AUDITED_RECORDS = [DiaryEntry, Alert, RuleOverride]
-COUNTED_RECORDS = {"entries": DiaryEntry, "alerts": Alert, "mood_checks": MoodCheck,
-                   "pregnancy_tests": PregnancyTest, "reminders": Reminder, "threshold_changes": RuleOverride}
+# The audit trail's rows about these records hold their values (scores, thresholds, profile fields),
+# and even a row that only says a clinician opened one keeps its str(): "Pat · 2026-11-28 · positive".
+AUDITED_RECORDS = [DiaryEntry, Alert, RuleOverride, MoodCheck, PregnancyTest]
 
 
 def sign_out_other_sessions(request: HttpRequest, password: str) -> None:
@@ -35,18 +34,18 @@ def delete_account(request: HttpRequest) -> None:
     """Delete the signed-in patient's account and everything it holds, in one transaction.
 
     The audit trail keeps who looked at or changed which record and when, with the values in those
-    rows blanked out, and gains one row saying the account was deleted by its owner (counts only).
-    The deletes themselves are not copied into the trail row by row: that would copy the data."""
+    rows blanked out, and gains one row saying the account was deleted by its owner, and when. It
+    holds no counts of what was deleted: how many pregnancy tests or mood checks a person kept is
+    health information too. The deletes themselves are not copied into the trail row by row."""
     user = request.user
     patient = Patient.objects.get(user=user)
-    counts = {name: model.objects.filter(patient=patient).count() for name, model in COUNTED_RECORDS.items()}
     with transaction.atomic(), disable_auditlog():
         _blank_trail(Patient, Patient.objects.filter(pk=patient.pk))
         for model in AUDITED_RECORDS:
             _blank_trail(model, model.objects.filter(patient=patient))
         audit.record_account_event(
             request, user, action=LogEntry.Action.DELETE, text="The patient deleted their account and all its data.",
-            data={"event": "account deleted by its owner", "patient_id": patient.pk, "deleted": counts},
+            data={"event": "account deleted by its owner", "patient_id": patient.pk},
         )
         logout(request)
         user.delete()  # the profile and every record of it go with the user (on_delete=CASCADE)

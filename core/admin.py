@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
@@ -72,11 +72,22 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).for_clinician(request.user)
 
     def changelist_view(self, request, extra_context=None):
+        # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
+        # of this model raises ValueError (a 500) inside Django's action handling. Refused here.
+        if request.method == "POST" and not all(map(self._is_pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))):
+            return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             audit.record_access(request, changelist.result_list, "list")
         return response
+
+    def _is_pk(self, value: str) -> bool:
+        try:
+            self.model._meta.pk.to_python(value)
+        except ValidationError:
+            return False
+        return True
 
     # Another patient's object is a plain 404 on every page that takes an id, the same as an id
     # that does not exist (the admin's default is a redirect saying it "doesn't exist").
@@ -147,6 +158,15 @@ class PatientAdmin(ScopedAdmin):
             open_level=Subquery(self.open_episodes.values("level")[:1]),
             waiting_since=Subquery(self.open_episodes.values("created_at")[:1]),
         )
+
+    def get_ordering(self, request):
+        # Issue 14: the list opens sorted by needs attention (the highest open severity, then the
+        # longest waiting). Those are annotations of this list's queryset only: other admins' filters
+        # by patient ask for this ordering too (field_admin_ordering) and get the model's own.
+        if request.resolver_match and request.resolver_match.url_name == "core_patient_changelist":
+            return [F("open_level").desc(nulls_last=True), F("waiting_since").asc(nulls_last=True),
+                    "user__username"]
+        return super().get_ordering(request)
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Patients", **(extra_context or {})})

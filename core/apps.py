@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Patients and diaries"
 
     def ready(self) -> None:
-        from . import accounts, audit, checks, twofactor  # noqa: F401 - the audit trail, system checks, sign-in signals
+        from . import accounts, audit, checks, twofactor, versions  # noqa: F401 - the audit trail, system checks, signals
 
 
 class IsodiaryAdminConfig(admin_apps.AdminConfig):

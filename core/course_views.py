@@ -11,10 +11,12 @@ from django.views.decorators.http import require_http_methods
 
 from . import course, services
 from .access import patient_for
+from .findings import current_findings, findings_context
 from .forms import ContraceptionForm, MoodCheckForm, PregnancyTestForm
 from .models import Patient
 
 MOOD_CHECK_DAYS = 7
+PREGNANCY_RULES = {"pregnancy-positive", "pregnancy-test-due"}
 
 
 def course_context(patient: Patient, today: date) -> dict:
@@ -89,8 +91,13 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your contraception is saved.")
             return redirect("pregnancy")
         status = 400
+    # After a positive test the page itself says stop and call (the urgent alert it raised), as the
+    # dashboard does: every urgent finding, and this page's own warnings.
+    findings = findings_context(current_findings(patient, today))
     context = {
         "patient": patient,
+        "findings": findings["urgent_findings"] + [g for g in findings["other_findings"]
+                                                   if g.rule_code in PREGNANCY_RULES],
         "tests": list(patient.pregnancy_tests.all()),
         "test_form": test_form,
         "contraception_form": contraception_form,

@@ -2,8 +2,9 @@
 
 Each kind of record is exported with all its stored fields, so a field added to a model later is in
 the export without a change here; only bookkeeping that means nothing outside the database is left
-out (row ids that point back at the patient, cache versions). A link to a person is their username,
-a link to a diary entry is its date."""
+out (row ids that point back at the patient, cache versions), and the clinic's own notes and
+bookkeeping named in CLINIC_PRIVATE. A link to a person is their name as the profile shows their
+clinicians (a clinician's username is the clinic's, not the patient's), a link to a diary entry is its date."""
 
 from django.db import models
 from django.utils import timezone
@@ -14,6 +15,11 @@ from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Remind
 FORMAT = "isodiary-export/1"
 ACCOUNT_FIELDS = ["username", "email", "first_name", "last_name", "date_joined", "last_login"]
 NOT_EXPORTED = {"id", "patient", "user", "data_version", "rules_version"}
+# Fields of the clinic's, not the patient's, listed by name so that every other field (a new one too)
+# is exported. The acknowledgement note is the clinician's private note (issue 14: the patient sees
+# that the alert was reviewed and its outcome, never the note); the e-mail times are the clinic's
+# notification bookkeeping.
+CLINIC_PRIVATE = {Alert: {"note", "notified_at", "emailed_at", "escalated_at"}}
 
 # What each list holds, in which order. Related rows are loaded with the list: one query per list.
 RECORDS = {
@@ -27,7 +33,8 @@ RECORDS = {
 
 
 def exported_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in NOT_EXPORTED]
+    left_out = NOT_EXPORTED | CLINIC_PRIVATE.get(model, set())
+    return [f for f in model._meta.concrete_fields if f.name not in left_out]
 
 
 def value(obj: models.Model, field: models.Field):
@@ -41,8 +48,12 @@ def value(obj: models.Model, field: models.Field):
     if isinstance(related, DiaryEntry):
         return related.date
     if hasattr(related, "get_username"):
-        return related.get_username()
+        return person(related)
     return str(related)
+
+
+def person(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def serialize(obj: models.Model) -> dict:
@@ -52,7 +63,7 @@ def serialize(obj: models.Model) -> dict:
 def patient_export(patient: Patient) -> dict:
     user = patient.user
     profile = serialize(patient)
-    profile["clinicians"] = [u.get_full_name() or u.get_username() for u in patient.clinicians.all()]
+    profile["clinicians"] = [person(u) for u in patient.clinicians.all()]
     data = {
         "format": FORMAT,
         "exported_at": timezone.now().isoformat(),

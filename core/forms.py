@@ -233,3 +233,11 @@ class PasswordConfirmForm(forms.Form):
         if authenticate(self.request, username=user.get_username(), password=password) != user:
             raise forms.ValidationError("That password is not right.")
         return password
+
+
+class PatientEnrolForm(PasswordConfirmForm, EnrolForm):
+    """A patient turning two-factor sign-in on: the code, and the password, which ends the sessions
+    that began without a code (accounts.sign_out_other_sessions needs it). Staff need no password
+    here: every staff session is asked for a code already."""
+
+    field_order = ["otp_token", "password"]

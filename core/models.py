@@ -99,6 +99,15 @@ def is_clinician(user) -> bool:
 # --- Patient ----------------------------------------------------------------------------------
 
 
+def emailable_clinician(path: str = "") -> Q:
+    """The clinicians isodiary e-mails about their patients' alerts: active staff with an address.
+
+    One definition for the sender (notifications) and for what the patient's page promises
+    (data-care-team), so that the page never says "your clinician will be e-mailed" when nobody is.
+    `path` leads from the rows filtered to the user ("user__" from a patient-clinician link)."""
+    return Q(**{f"{path}is_active": True, f"{path}is_staff": True}) & ~Q(**{f"{path}email": ""})
+
+
 class ClinicianScopedQuerySet(models.QuerySet):
     """Rows that belong to a patient. `for_clinician` is the one place that says which of them a
     staff user may see: every patient's for a superuser, else those of the patients assigned to

@@ -6,7 +6,8 @@
 - Other new alerts: at most one digest per clinician per day, from the first run at or after
   DIGEST_HOUR (TIME_ZONE). Nothing new, no digest.
 - An urgent alert still unacknowledged ESCALATE_AFTER_HOURS after its e-mail was queued is sent
-  again, to its clinicians and to ESCALATION_EMAIL; once per alert.
+  again, to its clinicians and to ESCALATION_EMAIL; once per alert. Queued, not delivered: run every
+  minute the two are the same minute, and a mail server that keeps refusing must not delay it.
 
 No e-mail carries health data: not the patient, the rule, a value or a note; only that there is
 something to see, and a link to sign in.
@@ -35,12 +36,10 @@ from post_office import mail
 from post_office.lockfile import FileLock, FileLocked, default_lockfile
 from post_office.models import STATUS
 
-from .models import Alert, Notification, Patient, Severity
+from .models import Alert, Notification, Patient, Severity, emailable_clinician
 
 logger = logging.getLogger(__name__)
-# post-office configures its own logger at INFO ("0 emails attempted" every minute): cron mails its
-# output to the server's admin, who needs to hear about failures only.
-logging.getLogger("post_office").setLevel(logging.WARNING)
+# post-office's own logger is configured in settings.LOGGING: warnings and up, printed once.
 
 SUBJECTS = {
     Notification.Kind.URGENT: "isodiary: a new urgent alert",
@@ -93,9 +92,7 @@ def fallback_recipients() -> list[Recipient]:
 
 def clinicians_of(patient_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """The active assigned clinicians with an e-mail address, of each patient."""
-    links = Patient.clinicians.through.objects.filter(
-        patient_id__in=set(patient_ids), user__is_active=True, user__is_staff=True
-    ).exclude(user__email="")
+    links = Patient.clinicians.through.objects.filter(emailable_clinician("user__"), patient_id__in=set(patient_ids))
     found: dict[int, list[Recipient]] = defaultdict(list)
     for patient_id, user_id, email in links.values_list("patient_id", "user_id", "user__email").order_by("user_id"):
         found[patient_id].append(Recipient(email, user_id))
@@ -187,8 +184,8 @@ def queue_digests(now: datetime) -> int:
     today = local.date()
     waiting = Alert.objects.open().exclude(severity=Severity.URGENT)
     clinicians = (
-        get_user_model().objects.filter(is_active=True, assigned_patients__alerts__in=waiting)
-        .exclude(email="").values_list("pk", "email").distinct().order_by("pk")
+        get_user_model().objects.filter(emailable_clinician(), assigned_patients__alerts__in=waiting)
+        .values_list("pk", "email").distinct().order_by("pk")
     )
     queued = 0
     for user_id, email in clinicians:

@@ -101,6 +101,9 @@ def confirm(request: HttpRequest, device: TOTPDevice, token: str) -> tuple[list[
         codes = new_recovery_codes(request.user)
     django_otp.login(request, device)
     request.session[REQUIRED_KEY] = True
+    # The session has just become more privileged (verified): a new key, as Django's login() gives
+    # one, so that a key someone learned before is worth nothing now.
+    request.session.cycle_key()
     return codes, False
 
 

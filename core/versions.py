@@ -15,12 +15,18 @@ tests/test_versions.py fails until it does."""
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 if TYPE_CHECKING:
     from .models import Patient
 
 T = TypeVar("T")
+# What makes a clinician one isodiary e-mails (models.emailable_clinician): urgent warnings say so.
+CLINICIAN_FIELDS = {"email", "is_active", "is_staff"}
 CACHE_SECONDS = 6 * 60 * 60
 
 
@@ -35,3 +41,16 @@ def patient_fragment(kind: str, patient: "Patient", variant: str, render: Callab
         result = render()
         cache.set(key, result, CACHE_SECONDS)
     return result
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def clinician_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    """An assigned clinician's address or standing is on their patients' pages (data-care-team) but
+    not in a table the triggers watch: saving the user raises those patients' versions. A bulk
+    QuerySet.update() of users sends no signal and so leaves pages as they were until the next write
+    to the patient's data (the admin and Django's own forms save each user)."""
+    if update_fields is not None and not CLINICIAN_FIELDS & set(update_fields):
+        return  # a sign-in (last_login) and the like
+    from .models import Patient
+
+    Patient.objects.filter(clinicians=instance).update(data_version=F("data_version") + 1)

@@ -267,5 +267,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # django-post-office adds a handler of its own to a logger that has none, and the record then
+        # reaches the root's too: every failed e-mail's traceback twice in cron's mail. One handler,
+        # warnings and up (its INFO is "0 emails attempted" every minute).
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

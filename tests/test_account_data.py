@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from core import services
 from core.admin import acknowledge
@@ -58,19 +59,35 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     assert [e["notes"] for e in data["entries"]] == ["pat note 2", "pat note 1", "pat note 0"]
     assert {e["lip_dryness"] for e in data["entries"]} == {8}
     assert len(data["alerts"]) == Alert.objects.filter(patient=patient).count() > 0
-    assert {a["acknowledged_by"] for a in data["alerts"]} == {"drexport"}
+    assert {a["acknowledged_by"] for a in data["alerts"]} == {"Ada Lovelace"}
     assert all(a["acknowledged_at"] for a in data["alerts"])
-    assert {(a["outcome"], a["note"]) for a in data["alerts"]} == {("contacted", "Called; advised eye drops.")}
+    assert {a["outcome"] for a in data["alerts"]} == {"contacted"}
     assert all(a["first_day"] and a["last_day"] and a["days"] >= 1 for a in data["alerts"])
     assert len(data["mood_checks"]) == 1 and data["mood_checks"][0]["total"] == 2
     assert data["pregnancy_tests"][0]["result"] == "negative"
     assert data["two_factor"] is False
 
 
-def test_the_export_exports_every_stored_alert_field():
-    # A field added to Alert later (an outcome, a note) is in the export without a change to it.
+def test_the_export_exports_every_stored_alert_field_but_the_clinics_own():
+    # A field added to Alert later is in the export without a change to it; the clinic's are named.
     names = {f.name for f in exported_fields(Alert)}
-    assert names == {f.name for f in Alert._meta.concrete_fields} - {"id", "patient"}
+    clinic_private = {"note", "notified_at", "emailed_at", "escalated_at"}
+    assert names == {f.name for f in Alert._meta.concrete_fields} - {"id", "patient"} - clinic_private
+    assert {"outcome", "acknowledged_at", "acknowledged_by"} <= names
+
+
+def test_the_clinicians_private_note_is_never_in_the_export(patient_client, patient):
+    record(patient)
+    doctor = ClinicianFactory(username="drnote", first_name="Grace", last_name="Hopper")
+    patient.clinicians.add(doctor)
+    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="no_action", note="Private: seems anxious.")
+    Alert.objects.filter(patient=patient).update(notified_at=timezone.now(), emailed_at=timezone.now())
+    body = patient_client.get("/accounts/export.json").content.decode()
+    assert "Private: seems anxious." not in body
+    alert = json.loads(body)["alerts"][0]
+    assert "note" not in alert and "notified_at" not in alert and "emailed_at" not in alert
+    assert alert["outcome"] == "no_action" and alert["acknowledged_at"]
+    assert "drnote" not in body  # the clinician's username is the clinic's, not the patient's
 
 
 def test_another_patients_data_is_never_in_the_export(patient_client, patient, other_patient):
@@ -107,6 +124,15 @@ def test_a_wrong_password_deletes_nothing(patient_client, patient):
     assert "That password is not right" in page and "Nothing was deleted" in page
     assert DiaryEntry.objects.filter(patient=patient).count() == 3
     assert patient_client.get("/").status_code == 200
+
+
+def test_an_empty_post_deletes_nothing_and_says_why(patient_client, patient):
+    record(patient)
+    response = patient_client.post("/accounts/delete/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required" in page and "Nothing was deleted" in page
+    assert DiaryEntry.objects.filter(patient=patient).count() == 3
 
 
 def test_guessing_the_password_on_the_delete_page_is_locked_out_like_sign_in(patient_client, patient):
@@ -147,15 +173,24 @@ def test_the_audit_trail_keeps_the_deletion_but_no_health_data(client, patient):
     staff.post(f"/admin/core/patient/{patient.pk}/change/",
                {"can_become_pregnant": "on", "target_low_mg_per_kg": 100, "target_high_mg_per_kg": 150})
     staff.get(f"/admin/core/diaryentry/{entry.pk}/change/")
+    # Opening a pregnancy test or a mood check leaves an access row named after the record.
+    services.pregnancy_test_save(test=PregnancyTest(patient=patient, date=patient.today() - timedelta(days=1),
+                                                    result="positive"))
+    for kind, model in (("pregnancytest", PregnancyTest), ("moodcheck", MoodCheck)):
+        for obj in model.objects.filter(patient=patient):
+            assert staff.get(f"/admin/core/{kind}/{obj.pk}/change/").status_code == 200
+        assert staff.get(f"/admin/core/{kind}/").status_code == 200
+    assert LogEntry.objects.filter(object_repr__contains="positive").exists()
     client.force_login(patient.user)
     client.post("/accounts/delete/", {"password": PASSWORD})
 
     deletion = LogEntry.objects.get(additional_data__event="account deleted by its owner")
-    assert deletion.object_repr == "pat"
-    assert deletion.additional_data["deleted"]["entries"] == 3
+    assert deletion.object_repr == "pat" and deletion.timestamp
+    assert deletion.additional_data == {"event": "account deleted by its owner", "patient_id": patient.pk}
     trail = json.dumps([[e.object_repr, e.changes, e.changes_text, e.serialized_data, e.additional_data]
                         for e in LogEntry.objects.all()])
     assert "pat note" not in trail and "target_low_mg_per_kg" not in trail and "lip_dryness" not in trail
+    assert "positive" not in trail and "negative" not in trail and "pregnancy_tests" not in trail
     # Who looked at the record, and when, is still there.
     assert LogEntry.objects.filter(actor=doctor, action=LogEntry.Action.ACCESS).exists()
 
@@ -205,6 +240,15 @@ def test_signing_out_everywhere_else_ends_the_other_sessions_only(patient):
 def test_signing_out_everywhere_else_needs_the_password(patient):
     phone, laptop = two_sessions(patient)
     assert laptop.post("/accounts/sessions/sign-out-others/", {"password": "guess"}).status_code == 400
+    assert phone.get("/diary/").status_code == 200
+
+
+def test_an_empty_post_signs_nobody_out_and_says_why(patient):
+    phone, laptop = two_sessions(patient)
+    response = laptop.post("/accounts/sessions/sign-out-others/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This field is required" in page and "Nobody was signed out" in page
     assert phone.get("/diary/").status_code == 200
 
 

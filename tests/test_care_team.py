@@ -70,3 +70,27 @@ def test_an_older_acknowledged_episode_does_not_mark_a_new_one_reviewed(patient_
                                                  symptoms=["hearing"]))
     assert Alert.objects.open().filter(rule_code="red-flag").exists()
     assert care_team(patient_client.get("/").content.decode()) == [("red-flag", "pending")]
+
+
+def test_a_clinician_isodiary_cannot_email_is_not_promised_an_email(patient_client, flagged, settings):
+    settings.ESCALATION_EMAIL = "clinic@example.org"
+    flagged.clinicians.add(ClinicianFactory(username="dr_noemail", email=""))
+    page = patient_client.get("/").content.decode()
+    assert care_team(page) == [("red-flag", "none")]
+    assert "will be e-mailed" not in page and "Call your prescriber yourself" in page
+
+    notifications.run()  # the clinic inbox hears of it, the clinician does not
+    page = patient_client.get("/").content.decode()
+    assert care_team(page) == [("red-flag", "notified")]
+    assert "The clinic was e-mailed about this" in page and "Your clinician was e-mailed" not in page
+
+
+@pytest.mark.parametrize("change", [{"email": ""}, {"is_active": False}])
+def test_the_page_follows_a_change_to_the_clinicians_address_or_account(patient_client, flagged, change):
+    doctor = ClinicianFactory(username="dr_c")
+    flagged.clinicians.add(doctor)
+    assert care_team(patient_client.get("/").content.decode()) == [("red-flag", "pending")]
+    for name, value in change.items():
+        setattr(doctor, name, value)
+    doctor.save()
+    assert care_team(patient_client.get("/").content.decode()) == [("red-flag", "none")]

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -96,3 +98,16 @@ def test_seed_demo_says_what_the_clinicians_first_sign_in_asks_and_resets_on_req
     call_command("seed_demo", "--reset")
     assert User.objects.get(username="alex").patient.entries.count() >= 15
     assert not TOTPDevice.objects.filter(user__username="dr.demo").exists()
+
+
+def test_send_reminders_prints_only_when_it_sent_something():
+    def output(**options) -> str:
+        out = StringIO()
+        call_command("send_reminders", stdout=out, **options)
+        return out.getvalue()
+
+    assert output() == ""  # every 15 minutes from cron: nothing to mail the server's admin
+    assert output(verbosity=2) == "0 reminders sent.\n"
+    patient = PatientFactory(reminder_hour=0)
+    assert output() == "1 reminder sent.\n"
+    assert patient.reminders.count() == 1

@@ -167,6 +167,20 @@ def test_a_positive_test_is_urgent(patient_client, pregnant_capable):
     assert ("pregnancy-positive", "urgent") in warnings_on(page)
 
 
+def test_the_pregnancy_page_itself_says_stop_and_call_after_a_positive_test(patient_client, pregnant_capable):
+    response = patient_client.post("/pregnancy/", {"log_test": "1", "date": TODAY.isoformat(),
+                                                   "result": "positive"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == "/pregnancy/"
+    assert ("pregnancy-positive", "urgent") in warnings_on(page)
+    assert 'data-care-team="none"' in page and "Call your prescriber yourself" in page
+    alert = Alert.objects.get(patient=pregnant_capable, rule_code="pregnancy-positive")
+    assert alert.advice in page
+    doctor = ClinicianFactory(email="dr@example.org")
+    pregnant_capable.clinicians.add(doctor)
+    assert 'data-care-team="pending"' in patient_client.get("/pregnancy/").content.decode()
+
+
 def test_a_missed_monthly_test_raises_a_warning_until_it_is_logged(patient_client, pregnant_capable):
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=70), result="negative")
     PregnancyTest.objects.create(patient=pregnant_capable, date=TODAY - timedelta(days=45), result="negative")

@@ -56,6 +56,64 @@ def test_day_alerts_become_episodes_without_losing_their_days():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_single_day_episode_covered_by_its_run_rules_episode_is_resolved():
+    from datetime import UTC, date, datetime, timedelta
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("core", "0008_alert_episodes")], [("core", "0008y_alert_episodes_finish")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    d = date(2026, 11, 1)
+    Alert = old.get_model("core", "Alert")
+
+    def patient_with(days, name):
+        user = old.get_model("auth", "User").objects.create(username=name)
+        patient = old.get_model("core", "Patient").objects.create(user=user, time_zone="UTC")
+        entries = {n: old.get_model("core", "DiaryEntry").objects.create(
+            patient=patient, date=d + timedelta(days=n), skin_dryness=0, lip_dryness=8, eye_dryness=0, mood=2,
+            sun_minutes=0) for n in days}
+        return patient, entries
+
+    def alert(patient, entries, n, code, severity, **extra):
+        return Alert.objects.create(patient=patient, entry=entries[n], last_day=d + timedelta(days=n), rule_code=code,
+                                    severity=severity, level={"warning": 2, "urgent": 3}[severity], message="m",
+                                    advice="a", detail="x", learn_url="/learn/", **extra)
+
+    pat, entries = patient_with([1, 2, 3, 4, 5, 6], "both")
+    moment = datetime(2026, 11, 10, tzinfo=UTC)
+    for n in (1, 2):  # reviewed before the run rule fired: stays as the clinician saw it
+        alert(pat, entries, n, "dryness-high", "warning", acknowledged_at=moment)
+    for n in (3, 4, 6):
+        alert(pat, entries, n, "dryness-high", "warning")
+    for n in (3, 4):
+        alert(pat, entries, n, "dryness-persistent", "warning")
+        alert(pat, entries, n, "mood-low", "urgent")  # stronger than its run rule here: kept
+        alert(pat, entries, n, "mood-persistent-low", "warning")
+    other, other_entries = patient_with([3, 4], "other")
+    alert(other, other_entries, 3, "dryness-high", "warning")  # another patient's run does not cover it
+    alert(other, other_entries, 4, "dryness-high", "warning")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("core", "Alert")
+    rows = {(a.patient.user.username, a.rule_code, (a.first_day - d).days, (a.last_day - d).days,
+             a.resolved_at is not None) for a in new.objects.filter(acknowledged_at__isnull=True)}
+    assert rows == {
+        ("both", "dryness-high", 3, 4, True),  # said by dryness-persistent 3-4
+        ("both", "dryness-high", 6, 6, False),  # day 5 ended the run; nothing covers day 6
+        ("both", "dryness-persistent", 3, 4, False),
+        ("both", "mood-low", 3, 4, False),  # urgent, its run rule's episode only a warning
+        ("both", "mood-persistent-low", 3, 4, False),
+        ("other", "dryness-high", 3, 4, False),
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db
 def test_a_fresh_install_has_the_default_rules_and_the_clinicians_group():
     from django.contrib.auth.models import Group

@@ -2,6 +2,7 @@
 
 import smtplib
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,6 +70,38 @@ def test_it_sends_one_urgent_email_per_clinician_however_many_alerts(mailer, doc
     assert to("other@clinic.example") == []  # not their patients
     assert Notification.objects.get(to="house@clinic.example").alerts.count() == 3
     assert other_doctor.email not in {a for m in mail.outbox for a in m.to}
+
+
+def test_the_command_prints_only_when_something_happened(mailer, doctor, settings):
+    def command(**options) -> tuple[str, str]:
+        out, err = StringIO(), StringIO()
+        call_command("send_notifications", stdout=out, stderr=err, **options)
+        return out.getvalue(), err.getvalue()
+
+    assert command() == ("", "")  # every minute from cron: nothing to mail the server's admin
+    assert "0 urgent" in command(verbosity=2)[0]
+    red_flag(patient_of(doctor))
+    out, err = command()
+    assert "1 urgent" in out and "1 sent" in out and err == ""
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": f"{__name__}.RefusingBackend"}}
+    red_flag(patient_of(doctor, username="second"))
+    out, err = command()
+    assert out == "" and "1 failed" in err
+
+
+def test_a_failed_email_is_logged_once_and_post_offices_chatter_not_at_all():
+    import logging
+
+    def handlers_reached(name: str) -> list[logging.Handler]:
+        found, log = [], logging.getLogger(name)
+        while log is not None:
+            found += [h for h in log.handlers if not type(h).__module__.startswith("_pytest")]  # pytest's capture
+            log = log.parent if log.propagate else None
+        return found
+
+    post_office = logging.getLogger("post_office")
+    assert len(handlers_reached("post_office")) == 1  # one traceback per failure in cron's mail, not two
+    assert post_office.isEnabledFor(logging.ERROR) and not post_office.isEnabledFor(logging.INFO)
 
 
 def test_it_is_idempotent(mailer, doctor):
@@ -189,6 +222,14 @@ def test_a_digest_goes_only_to_the_patients_clinicians(mailer, doctor):
     stranger = ClinicianFactory(username="dr_stranger", email="stranger@clinic.example")
     patient_of(stranger, name="Other", username="other_p")
     log(patient_of(doctor), lip_dryness=8)
+    notifications.run()
+    assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
+
+
+def test_a_digest_goes_only_to_clinicians_who_get_urgent_emails_too(mailer, doctor):
+    # No longer staff (left the clinic, say), still assigned: no e-mail of either kind.
+    former = ClinicianFactory(username="dr_former", email="former@clinic.example", is_staff=False)
+    log(patient_of(doctor, former), lip_dryness=8)
     notifications.run()
     assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
 

@@ -88,6 +88,22 @@ def test_the_patient_list_sorts_by_needs_attention(doctor_client, doctor):
     assert "needs attention" in response.content.decode().lower()
 
 
+def test_the_patient_list_opens_sorted_by_needs_attention(doctor_client, doctor):
+    calm, warned_later, warned_first, urgent = (
+        patient_of(doctor, name) for name in ("a_calm", "b_warned_later", "c_warned_first", "d_urgent"))
+    log(calm, 0, lip_dryness=2)
+    log(warned_first, 1, lip_dryness=8)
+    Alert.objects.filter(patient=warned_first).update(created_at=Alert.objects.get().created_at - timedelta(hours=2))
+    log(warned_later, 0, lip_dryness=8)
+    log(urgent, 0, symptoms=["jaundice"])
+    response = doctor_client.get("/admin/core/patient/")
+    assert [p.user.username for p in response.context["cl"].result_list] == [
+        "d_urgent", "c_warned_first", "b_warned_later", "a_calm"]
+    # Other lists filtered by patient still list their patients (by the model's own order).
+    for url in ("/admin/core/diaryentry/", "/admin/core/alert/"):
+        assert doctor_client.get(url).status_code == 200
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -107,3 +123,15 @@ def test_the_lists_cost_the_same_queries_for_3_and_12_patients(doctor_client, do
     small = _queries(doctor_client, url)
     add(9)
     assert _queries(doctor_client, url) == small
+
+
+@pytest.mark.parametrize("url, action", [("/admin/core/alert/", "acknowledge"),
+                                         ("/admin/core/patient/", "export_entries_csv")])
+def test_an_action_on_ids_that_are_not_ids_is_a_400(doctor_client, doctor, url, action):
+    patient = patient_of(doctor, "mine")
+    log(patient, 0, symptoms=["jaundice"])
+    doctor_client.get(url)  # the first request after login renews the staff session
+    response = doctor_client.post(url, {"action": action, "_selected_action": ["abc"], "index": "0"})
+    assert response.status_code == 400
+    assert "not a valid selection" in response.content.decode()
+    assert not Alert.objects.filter(acknowledged_at__isnull=False).exists()

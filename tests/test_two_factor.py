@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import confirmed_device, current_code
+from tests.conftest import Client, confirmed_device, current_code
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +67,10 @@ def test_enrolment_gives_recovery_codes_and_opens_the_admin(client, doctor):
     sign_in(client, "drq")
     client.get("/accounts/two-factor/?next=/admin/")
     device = TOTPDevice.objects.get(user=doctor)
+    key_before = client.session.session_key
     response = client.post("/accounts/two-factor/", {"otp_token": current_code(device), "next": "/admin/"})
     assert response.status_code == 200
+    assert client.session.session_key != key_before  # verified now: a new session key
     codes = [t.token for t in StaticDevice.objects.get(user=doctor).token_set.all()]
     assert len(codes) == 10
     assert all(code in response.content.decode() for code in codes)
@@ -155,7 +157,7 @@ def test_a_patient_turns_it_on_and_then_sign_in_asks_for_a_code(client, patient)
     assert "Two-factor sign-in</a>: off" in client.get("/accounts/profile/").content.decode()
     client.get("/accounts/two-factor/")
     device = TOTPDevice.objects.get(user=patient.user)
-    client.post("/accounts/two-factor/", {"otp_token": current_code(device)})
+    client.post("/accounts/two-factor/", {"otp_token": current_code(device), "password": PASSWORD})
     assert "Two-factor sign-in</a>: on" in client.get("/accounts/profile/").content.decode()
 
     client.post("/accounts/logout/")
@@ -168,6 +170,37 @@ def test_a_patient_turns_it_on_and_then_sign_in_asks_for_a_code(client, patient)
     device.save()
     client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
     assert client.get("/diary/").status_code == 200
+
+
+def test_turning_it_on_signs_the_patient_out_everywhere_else(patient):
+    phone, laptop = Client(), Client()
+    for device in (phone, laptop):
+        sign_in(device, "pat", "/accounts/login/")
+    laptop.get("/accounts/two-factor/")
+    totp = TOTPDevice.objects.get(user=patient.user)
+    key_before = laptop.session.session_key
+    response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp), "password": PASSWORD})
+    assert response.status_code == 200
+    assert "You are signed out everywhere else" in response.content.decode()
+    assert laptop.session.session_key != key_before
+    assert laptop.get("/diary/").status_code == 200
+    # The phone's session began without a code: it is over, and signing in again asks for one.
+    assert phone.get("/diary/")["Location"].startswith("/accounts/login/")
+    sign_in(phone, "pat", "/accounts/login/")
+    assert phone.get("/diary/")["Location"].startswith("/accounts/two-factor/verify/")
+
+
+@pytest.mark.parametrize("password", ["", "not-my-password"])
+def test_turning_it_on_needs_the_patients_password(patient, password):
+    phone, laptop = Client(), Client()
+    for device in (phone, laptop):
+        sign_in(device, "pat", "/accounts/login/")
+    laptop.get("/accounts/two-factor/")
+    totp = TOTPDevice.objects.get(user=patient.user)
+    response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp), "password": password})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=patient.user, confirmed=True).exists()
+    assert phone.get("/diary/").status_code == 200
 
 
 def test_a_patient_turns_it_off_with_a_code(client, patient):

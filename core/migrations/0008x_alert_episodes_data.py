@@ -6,10 +6,19 @@ episode: its first and last day are theirs, its days their number, its latest va
 and its worst value the worst day's. Acknowledged and resolved alerts stay one-day episodes, with
 their acknowledgement: a clinician's record of what they saw is not rewritten.
 
-Self-contained: the worst-day measure of each rule is frozen here."""
+A run rule and its single-day rule (dryness-persistent and dryness-high, say) both fired on the
+same days before; now only the stronger of the two holds on a day. After merging, an open episode
+of the single-day rule whose days all lie within an open episode of its run rule of equal or higher
+severity is resolved: the run rule's episode already says it.
+
+Self-contained: the worst-day measure of each rule, the rule pairs and the severity order are frozen here."""
 
 from django.db import migrations
 from django.db.models import F
+from django.utils import timezone
+
+LEVEL = {"info": 1, "warning": 2, "urgent": 3}
+RUN_RULES = {"dryness-persistent": "dryness-high", "mood-persistent-low": "mood-low"}
 
 
 def _score(rule_code: str, entry) -> int:
@@ -60,6 +69,21 @@ def forwards(apps, schema_editor):
         keep.save(update_fields=["first_day", "last_day", "days", "detail", "worst", "severity", "level"])
         Alert.objects.filter(pk__in=[a.pk for a in run if a.pk != keep.pk]).delete()
     Alert.objects.filter(worst="").update(worst=F("detail"))
+    _resolve_covered_single_day_episodes(Alert)
+
+
+def _resolve_covered_single_day_episodes(Alert) -> None:
+    now = timezone.now()
+    still_open = Alert.objects.filter(source="", resolved_at__isnull=True, acknowledged_at__isnull=True)
+    for run_code, single_code in RUN_RULES.items():
+        runs = list(still_open.filter(rule_code=run_code))
+        covered = [
+            single.pk for single in still_open.filter(rule_code=single_code)
+            if any(run.patient_id == single.patient_id and run.first_day <= single.first_day
+                   and single.last_day <= run.last_day and LEVEL[run.severity] >= LEVEL[single.severity]
+                   for run in runs)
+        ]
+        Alert.objects.filter(pk__in=covered).update(resolved_at=now)
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,8 @@
 """E-mail clinicians about alerts (core/notifications.py). Run it from cron every minute:
 
-    * * * * * cd /srv/isodiary && .venv/bin/python manage.py send_notifications
+    * * * * * set -a; . /etc/isodiary.env; set +a; cd /srv/isodiary && .venv/bin/python manage.py send_notifications
+
+(cron does not inherit the web server's environment: load SECRET_KEY, DATABASE_URL, EMAIL_* … first.)
 
 Safe to run as often as you like, and overlapping: nothing is sent twice, and an e-mail the mail
 server refused is tried again by a later run."""
@@ -15,4 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = notifications.run()
-        self.stdout.write(str(summary))
+        # cron e-mails whatever a job prints: a run that did nothing says nothing (unless -v 2),
+        # and a failed delivery goes to stderr.
+        if summary.failed:
+            self.stderr.write(str(summary))
+        elif summary.urgent or summary.digests or summary.escalations or summary.sent or options["verbosity"] >= 2:
+            self.stdout.write(str(summary))

@@ -47,7 +47,8 @@ class Command(BaseCommand):
             due = services.next_pregnancy_test(patient, today)
             if due is not None and due.due <= today:
                 sent += self._send(patient, "pregnancy-test", due.due, TASK_SUBJECT, TASK_BODY)
-        self.stdout.write(f"{sent} reminder{'s' if sent != 1 else ''} sent.")
+        if sent or options["verbosity"] >= 2:  # cron e-mails any output: a quiet run says nothing
+            self.stdout.write(f"{sent} reminder{'s' if sent != 1 else ''} sent.")
 
     def _send(self, patient: Patient, kind: str, for_date, subject: str, body: str) -> int:
         try:
