@@ -49,11 +49,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         codes, throttled = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
         if codes is not None:
-            if not user.is_staff:
+            if not user.is_staff and form.cleaned_data["password"]:
                 # Sessions that began without a code would carry on without one: end them.
                 accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
                 messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code. "
                                           "You are signed out everywhere else; this browser stays signed in.")
+            elif not user.is_staff:
+                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code. "
+                                          "Browsers where you are already signed in stay signed in: use "
+                                          "“Sign out everywhere else” on your profile to end them.")
             else:
                 messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
             context = {"codes": codes, "next": _next(request, _home(request))}

@@ -236,8 +236,16 @@ class PasswordConfirmForm(forms.Form):
 
 
 class PatientEnrolForm(PasswordConfirmForm, EnrolForm):
-    """A patient turning two-factor sign-in on: the code, and the password, which ends the sessions
-    that began without a code (accounts.sign_out_other_sessions needs it). Staff need no password
-    here: every staff session is asked for a code already."""
+    """A patient turning two-factor sign-in on: the code and, if they give it, the password, which
+    ends the sessions that began without a code (accounts.sign_out_other_sessions needs it). Staff
+    need no password here: every staff session is asked for a code already."""
 
+    password = forms.CharField(
+        label="Your password (optional)", strip=False, required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Give it to sign out everywhere else too, so that other browsers need a code as well.",
+    )
     field_order = ["otp_token", "password"]
+
+    def clean_password(self) -> str:
+        return super().clean_password() if self.cleaned_data.get("password") else ""

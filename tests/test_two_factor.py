@@ -190,17 +190,30 @@ def test_turning_it_on_signs_the_patient_out_everywhere_else(patient):
     assert phone.get("/diary/")["Location"].startswith("/accounts/two-factor/verify/")
 
 
-@pytest.mark.parametrize("password", ["", "not-my-password"])
-def test_turning_it_on_needs_the_patients_password(patient, password):
+def test_a_wrong_password_turns_nothing_on(patient):
     phone, laptop = Client(), Client()
     for device in (phone, laptop):
         sign_in(device, "pat", "/accounts/login/")
     laptop.get("/accounts/two-factor/")
     totp = TOTPDevice.objects.get(user=patient.user)
-    response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp), "password": password})
+    response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp), "password": "not-my-password"})
     assert response.status_code == 400
+    assert "That password is not right." in response.content.decode()
     assert not TOTPDevice.objects.filter(user=patient.user, confirmed=True).exists()
     assert phone.get("/diary/").status_code == 200
+
+
+def test_without_the_password_it_turns_on_and_says_other_browsers_stay_signed_in(patient):
+    phone, laptop = Client(), Client()
+    for device in (phone, laptop):
+        sign_in(device, "pat", "/accounts/login/")
+    laptop.get("/accounts/two-factor/")
+    totp = TOTPDevice.objects.get(user=patient.user)
+    response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp)})
+    assert response.status_code == 200
+    assert TOTPDevice.objects.filter(user=patient.user, confirmed=True).exists()
+    assert "Sign out everywhere else" in response.content.decode()
+    assert phone.get("/diary/").status_code == 200  # as the message says; the profile page can end it
 
 
 def test_a_patient_turns_it_off_with_a_code(client, patient):
