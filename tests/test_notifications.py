@@ -327,6 +327,33 @@ def test_while_another_run_is_sending_this_one_leaves_the_queue_to_it(mailer, do
     assert len(mail.outbox) == 1
 
 
+def test_a_run_that_loses_the_race_for_the_mail_lock_leaves_the_queue_to_the_winner(mailer, doctor, monkeypatch):
+    import os
+
+    from post_office.lockfile import FileLock
+
+    winner = f"{mailer.MAIL_LOCKFILE}-winner.pid"
+
+    class TakenMeanwhile(FileLock):
+        """Another run takes the lock after this one saw it free, before this one takes it."""
+
+        def acquire(self):
+            os.symlink(winner, self.lock_filename)
+            super().acquire()
+
+    monkeypatch.setattr(notifications, "FileLock", TakenMeanwhile)
+    red_flag(patient_of(doctor))
+    try:
+        summary = notifications.run()  # no FileExistsError from post-office: cron would mail its traceback
+        assert (summary.sent, summary.failed) == (0, 0) and mail.outbox == []
+        assert not os.path.exists(TakenMeanwhile(mailer.MAIL_LOCKFILE).pid_filename)  # nothing left behind
+    finally:
+        os.unlink(f"{mailer.MAIL_LOCKFILE}.lock")
+    monkeypatch.undo()
+    notifications.run()  # the next run sends it
+    assert len(to("house@clinic.example")) == 1
+
+
 def test_an_address_that_is_both_clinician_and_inbox_gets_one_email(mailer, doctor):
     mailer.ESCALATION_EMAIL = "House@clinic.example"
     red_flag(patient_of(doctor))
