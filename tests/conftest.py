@@ -1,4 +1,5 @@
 import os
+
 import django.test
 import pytest
 from django.core.cache import cache
