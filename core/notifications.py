@@ -16,10 +16,10 @@ Runs may overlap and mail servers fail. Work is claimed in the database: a condi
 (`… WHERE notified_at IS NULL`) takes an alert, so no two runs take the same one (before it,
 PostgreSQL's row locks and SQLite's IMMEDIATE transactions keep a second run from even reading a
 taken alert as free); a digest is a row that the database allows once per address and day. The
-claim, the Notification row and the queued
-e-mail (django-post-office's Email) are written in one transaction. Delivery is post-office's: a
-failed e-mail stays queued and is tried again on a later run (POST_OFFICE MAX_RETRIES and
-RETRY_INTERVAL in settings), under post-office's file lock so that two runs never send one twice.
+claim, the Notification row and the queued e-mail (django-post-office's Email) are written in one
+transaction. Delivery is post-office's: a failed e-mail stays queued and is tried again on a later
+run (POST_OFFICE MAX_RETRIES and RETRY_INTERVAL in settings), under post-office's file lock so that
+two runs never send one twice.
 """
 
 import contextlib
