@@ -13,14 +13,18 @@ No e-mail carries health data: not the patient, the rule, a value or a note; onl
 something to see, and a link to sign in.
 
 Runs may overlap and mail servers fail. Work is claimed in the database: a conditional UPDATE
-(`… WHERE notified_at IS NULL`) takes an alert, so no two runs take the same one; a digest is a row
-that the database allows once per address and day. The claim, the Notification row and the queued
-e-mail (django-post-office's Email) are written in one transaction. Delivery is post-office's: a
-failed e-mail stays queued and is tried again on a later run (POST_OFFICE MAX_RETRIES and
-RETRY_INTERVAL in settings), under post-office's file lock so that two runs never send one twice.
+(`… WHERE notified_at IS NULL`) takes an alert, so no two runs take the same one (before it,
+PostgreSQL's row locks and SQLite's IMMEDIATE transactions keep a second run from even reading a
+taken alert as free); a digest is a row that the database allows once per address and day. The
+claim, the Notification row and the queued e-mail (django-post-office's Email) are written in one
+transaction. Delivery is post-office's: a failed e-mail stays queued and is tried again on a later
+run (POST_OFFICE MAX_RETRIES and RETRY_INTERVAL in settings), under post-office's file lock so that
+two runs never send one twice.
 """
 
+import contextlib
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -211,12 +215,21 @@ def queue_digests(now: datetime) -> int:
 def deliver() -> tuple[int, int]:
     """Send what is queued (post-office, under its lock), then record what went out."""
     sent = failed = 0
+    # post-office's own lock file, so that its send_queued_mail command, run by hand, waits too.
+    lock = FileLock(getattr(settings, "MAIL_LOCKFILE", default_lockfile))
     try:
-        # post-office's own lock file, so that its send_queued_mail command, run by hand, waits too.
-        with FileLock(getattr(settings, "MAIL_LOCKFILE", default_lockfile)):
+        with lock:
             sent, failed, requeued = mail.send_queued()
             failed += requeued
     except FileLocked:
+        logger.info("Another run is sending e-mail; this one leaves it the queue.")
+    except FileExistsError:
+        # The same, a moment later: another run took the lock between this one's look and its own
+        # taking (post-office raises this then, not FileLocked), perhaps leaving this run's pid
+        # file behind. Removed unless it is the one the lock points to (a thread of this process).
+        if os.path.realpath(lock.lock_filename) != os.path.realpath(lock.pid_filename):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(lock.pid_filename)
         logger.info("Another run is sending e-mail; this one leaves it the queue.")
     delivered = Notification.objects.filter(sent_at__isnull=True, mail__status=STATUS.sent).select_related("mail")
     for notification in delivered:

@@ -18,3 +18,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Test runs of other checkouts on this machine must not share post-office's lock file.
 MAIL_LOCKFILE = os.path.join(tempfile.gettempdir(), f"isodiary-tests-mail-{os.getpid()}")
 POST_OFFICE = {**POST_OFFICE, "BACKENDS": {"default": EMAIL_BACKEND}}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, not Django's default shared-cache in-memory database: there, two
+    # connections (a test's threads) lock whole tables and fail at once with "database table is
+    # locked", where the settings' IMMEDIATE transactions and timeout make a real one wait its turn.
+    TEST_DATABASE = os.path.join(tempfile.gettempdir(), f"isodiary-tests-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE}  # noqa: F405

@@ -1,3 +1,5 @@
+import os
+
 import django.test
 import pytest
 from django.core.cache import cache
@@ -90,3 +92,14 @@ def _fresh_page_cache():
     # an earlier test would look current.
     views._anonymous_pages.clear()
     cache.clear()
+
+
+def pytest_unconfigure(config):
+    """Django removes the SQLite test database file, but not the WAL files beside it that a
+    connection still open at the end (a thread's) keeps: leave nothing in /tmp."""
+    from django.conf import settings
+
+    name = getattr(settings, "TEST_DATABASE", None)
+    for leftover in (f"{name}-wal", f"{name}-shm") if name else ():
+        if os.path.exists(leftover):
+            os.remove(leftover)

@@ -1,6 +1,9 @@
 """send_notifications: who is e-mailed, when, once, and with nothing about the patient's health."""
 
 import smtplib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -10,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from core import notifications, services
@@ -323,6 +327,33 @@ def test_while_another_run_is_sending_this_one_leaves_the_queue_to_it(mailer, do
     assert len(mail.outbox) == 1
 
 
+def test_a_run_that_loses_the_race_for_the_mail_lock_leaves_the_queue_to_the_winner(mailer, doctor, monkeypatch):
+    import os
+
+    from post_office.lockfile import FileLock
+
+    winner = f"{mailer.MAIL_LOCKFILE}-winner.pid"
+
+    class TakenMeanwhile(FileLock):
+        """Another run takes the lock after this one saw it free, before this one takes it."""
+
+        def acquire(self):
+            os.symlink(winner, self.lock_filename)
+            super().acquire()
+
+    monkeypatch.setattr(notifications, "FileLock", TakenMeanwhile)
+    red_flag(patient_of(doctor))
+    try:
+        summary = notifications.run()  # no FileExistsError from post-office: cron would mail its traceback
+        assert (summary.sent, summary.failed) == (0, 0) and mail.outbox == []
+        assert not os.path.exists(TakenMeanwhile(mailer.MAIL_LOCKFILE).pid_filename)  # nothing left behind
+    finally:
+        os.unlink(f"{mailer.MAIL_LOCKFILE}.lock")
+    monkeypatch.undo()
+    notifications.run()  # the next run sends it
+    assert len(to("house@clinic.example")) == 1
+
+
 def test_an_address_that_is_both_clinician_and_inbox_gets_one_email(mailer, doctor):
     mailer.ESCALATION_EMAIL = "House@clinic.example"
     red_flag(patient_of(doctor))
@@ -341,3 +372,63 @@ def test_superusers_see_the_mail_queue_and_clinicians_do_not(mailer, doctor, cli
     client.force_login(get_user_model().objects.create_superuser("root", "root@clinic.example", "x-Long-pass-99"))
     page = client.get("/admin/post_office/email/")
     assert page.status_code == 200 and "house@clinic.example" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_once_when_runs_overlap_on_separate_connections(mailer, monkeypatch):
+    """Four real runs at once, each in its own thread and so on its own database connection: the
+    claiming in the database is all that keeps them from sending twice."""
+    mailer.DIGEST_HOUR = 0  # the digest is due whenever the test runs
+    mailer.ESCALATE_AFTER_HOURS = 4
+    doctors = [ClinicianFactory(username=f"dr_{n}", email=f"dr{n}@clinic.example") for n in range(2)]
+    for doctor in doctors:
+        for n in range(3):
+            patient = patient_of(doctor, name=f"{doctor.username} {n}", username=f"{doctor.username}_p{n}")
+            red_flag(patient)  # a new urgent alert
+            log(patient, days_ago=2, lip_dryness=8)  # and one for the digest
+        red_flag(patient_of(doctor, name=f"{doctor.username} old", username=f"{doctor.username}_old"))
+    urgent = Alert.objects.filter(severity="urgent")
+    old = urgent.filter(patient__user__username__endswith="_old")
+    old.update(notified_at=timezone.now() - timedelta(hours=5))  # e-mailed five hours ago, never acknowledged
+
+    # Widen the race windows: each run pauses after reading what it may take (before claiming it),
+    # and again while queuing each e-mail (a digest's check for today's is before, its insert after).
+    def pausing(real):
+        def pause_after(*args, **kwargs):
+            result = real(*args, **kwargs)
+            time.sleep(0.1)
+            return result
+        return pause_after
+
+    monkeypatch.setattr(notifications, "candidates", pausing(notifications.candidates))
+    monkeypatch.setattr(notifications.mail, "send", pausing(notifications.mail.send))
+    runs = 4
+    barrier = threading.Barrier(runs, timeout=30)
+
+    def one_run() -> tuple[float, float]:
+        try:
+            barrier.wait()
+            start = time.monotonic()
+            call_command("send_notifications", stdout=StringIO(), stderr=StringIO())
+            return start, time.monotonic()
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=runs) as pool:
+        spans = [future.result() for future in [pool.submit(one_run) for _ in range(runs)]]  # re-raises a run's error
+    assert max(start for start, _ in spans) < min(end for _, end in spans)  # they really overlapped
+
+    call_command("send_notifications", stdout=StringIO())  # cron's next minute: sends what a run left queued
+    for doctor in doctors:
+        subjects = sorted(m.subject for m in to(doctor.email))
+        assert subjects == ["isodiary: 3 new alerts", "isodiary: a new urgent alert",
+                            "isodiary: an urgent alert is still not acknowledged"]
+        sent = Notification.objects.filter(to=doctor.email)
+        assert sorted(sent.values_list("kind", flat=True)) == ["digest", "escalation", "urgent"]
+        assert sent.get(kind="urgent").alerts.count() == 3
+        assert sent.get(kind="digest").alerts.count() == 3
+        assert sent.get(kind="escalation").alerts.get() == old.get(patient__clinicians=doctor)
+    assert len(mail.outbox) == 6
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert not Alert.objects.filter(notified_at__isnull=True).exists()
+    assert not urgent.filter(emailed_at__isnull=True).exists()
