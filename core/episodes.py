@@ -13,6 +13,11 @@ Plain values in, episodes out: no database, no request (services.py reads and wr
   usual. Extending the acknowledged one instead would put new data under an old acknowledgement
   that nobody would read; an acknowledgement is a record of what a clinician saw, so it never
   grows. The cost is at most one new open row per rule after each acknowledgement.
+- An edit that splits an acknowledged episode (a day in the middle no longer meets the rule, or an
+  end day is deleted) leaves the acknowledgement with its first remaining part, and the frozen
+  days become that part alone: the later parts are open days like any other and group with the
+  days that follow them. Otherwise the old end of the acknowledged span would keep splitting days
+  that no acknowledged episode holds any more.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,7 +71,28 @@ def build(
 
     `logged`: every day with an entry in the span; `hits`: the rule's finding on the days it holds
     (all of them logged); `frozen`: the first and last day of acknowledged episodes, which a run
-    never crosses."""
+    never crosses. An acknowledged span that the days no longer fill (an edit split or shortened
+    it) stays frozen over its first remaining episode only (services._reconcile keeps the
+    acknowledgement with that one): grouping again with those spans gives the same episodes."""
+    logged = sorted(logged)
+    episodes = _group(code, logged, hits, frozen)
+    kept = []
+    for first, last in frozen:
+        inside = [e for e in episodes if e.first_day <= last and e.last_day >= first]
+        if inside:
+            kept.append((inside[0].first_day, inside[0].last_day))
+    if kept != list(frozen):
+        episodes = _group(code, logged, hits, kept)
+    return episodes
+
+
+def _group(
+    code: str,
+    logged: Sequence[date],
+    hits: Mapping[date, Finding],
+    frozen: Sequence[tuple[date, date]],
+) -> list[Episode]:
+    """One pass of `build`: runs of consecutive logged hits, cut at the edges of `frozen`."""
     episodes: list[Episode] = []
     run: list[Finding] = []
     run_days: list[date] = []
@@ -83,7 +109,7 @@ def build(
             run.clear()
             run_days.clear()
 
-    for day in sorted(logged):
+    for day in logged:
         finding = hits.get(day)
         if finding is None or (run_days and _crosses(run_days[-1], day, frozen)):
             close()

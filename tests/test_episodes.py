@@ -37,6 +37,9 @@ CASES = [
     ("nor grow backwards", [0, 1, 2, 3], [0, 1, 2, 3], [(2, 3)], [(0, 1, 2), (2, 3, 2)]),
     ("acknowledged, then a missing day, then more", [0, 1, 3], [0, 1, 3], [(0, 1)], [(0, 1, 2), (3, 3, 1)]),
     ("acknowledged and nothing new", [0, 1], [0, 1], [(0, 1)], [(0, 1, 2)]),
+    ("an acknowledged episode split by an edit stays frozen over its first part only",
+     [0, 1, 2, 3], [0, 2, 3], [(0, 2)], [(0, 0, 1), (2, 3, 2)]),
+    ("shortened at its end, it still does not grow", [0, 1, 3], [0, 1, 3], [(0, 2)], [(0, 1, 2), (3, 3, 1)]),
 ]
 
 
