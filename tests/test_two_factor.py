@@ -172,12 +172,17 @@ def test_a_patient_turns_it_on_and_then_sign_in_asks_for_a_code(client, patient)
     assert client.get("/diary/").status_code == 200
 
 
-def test_turning_it_on_signs_the_patient_out_everywhere_else(patient):
+def patient_on_two_browsers_setting_up(patient) -> tuple[Client, Client, TOTPDevice]:
+    """The patient signed in on a phone and a laptop, with the laptop open on the setup page."""
     phone, laptop = Client(), Client()
-    for device in (phone, laptop):
-        sign_in(device, "pat", "/accounts/login/")
+    for browser in (phone, laptop):
+        sign_in(browser, "pat", "/accounts/login/")
     laptop.get("/accounts/two-factor/")
-    totp = TOTPDevice.objects.get(user=patient.user)
+    return phone, laptop, TOTPDevice.objects.get(user=patient.user)
+
+
+def test_turning_it_on_signs_the_patient_out_everywhere_else(patient):
+    phone, laptop, totp = patient_on_two_browsers_setting_up(patient)
     key_before = laptop.session.session_key
     response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp), "password": PASSWORD})
     assert response.status_code == 200
@@ -191,11 +196,7 @@ def test_turning_it_on_signs_the_patient_out_everywhere_else(patient):
 
 
 def test_a_wrong_password_turns_nothing_on(patient):
-    phone, laptop = Client(), Client()
-    for device in (phone, laptop):
-        sign_in(device, "pat", "/accounts/login/")
-    laptop.get("/accounts/two-factor/")
-    totp = TOTPDevice.objects.get(user=patient.user)
+    phone, laptop, totp = patient_on_two_browsers_setting_up(patient)
     response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp), "password": "not-my-password"})
     assert response.status_code == 400
     assert "That password is not right." in response.content.decode()
@@ -204,11 +205,7 @@ def test_a_wrong_password_turns_nothing_on(patient):
 
 
 def test_without_the_password_it_turns_on_and_says_other_browsers_stay_signed_in(patient):
-    phone, laptop = Client(), Client()
-    for device in (phone, laptop):
-        sign_in(device, "pat", "/accounts/login/")
-    laptop.get("/accounts/two-factor/")
-    totp = TOTPDevice.objects.get(user=patient.user)
+    phone, laptop, totp = patient_on_two_browsers_setting_up(patient)
     response = laptop.post("/accounts/two-factor/", {"otp_token": current_code(totp)})
     assert response.status_code == 200
     assert TOTPDevice.objects.filter(user=patient.user, confirmed=True).exists()
