@@ -1,5 +1,10 @@
 """Two-factor sign-in: staff must set it up before any admin page, and every sign-in asks for a code."""
 
+import base64
+import html
+import re
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -19,6 +24,13 @@ def sign_in(client, username: str, path: str = "/admin/login/?next=/admin/"):
     response = client.post(path, {"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
     return response
+
+
+def key_on_page(response) -> TOTPDevice:
+    """The authenticator a person adds from the setup page's `otpauth://` text (not saved)."""
+    uri = html.unescape(re.search(r"<code[^>]*data-otpauth-uri>([^<]+)</code>", response.content.decode())[1])
+    secret = parse_qs(urlparse(uri).query)["secret"][0]
+    return TOTPDevice(key=base64.b32decode(secret + "=" * (-len(secret) % 8)).hex())
 
 
 @pytest.fixture
@@ -45,10 +57,12 @@ def test_it_asks_an_enrolled_clinician_for_a_code_before_any_admin_page(client, 
 
 def test_the_setup_page_shows_the_otpauth_uri_as_text_and_a_token_field(client, doctor):
     sign_in(client, "drq")
-    page = client.get("/accounts/two-factor/").content.decode()
-    device = TOTPDevice.objects.get(user=doctor, confirmed=False)
+    response = client.get("/accounts/two-factor/")
+    page = response.content.decode()
     assert "otpauth://totp/" in page
-    assert device.config_url.replace("&", "&amp;") in page
+    secret = base64.b32encode(key_on_page(response).bin_key).decode().rstrip("=")
+    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in page  # the same key, to type
+    assert not TOTPDevice.objects.exists()  # kept in this session until confirmed, not in a shared row
     assert 'name="otp_token"' in page
     assert '<img src="data:image/svg+xml' in page  # the QR code, no inline script or style
 
@@ -65,8 +79,7 @@ def test_a_wrong_first_code_turns_nothing_on(client, doctor):
 
 def test_enrolment_gives_recovery_codes_and_opens_the_admin(client, doctor):
     sign_in(client, "drq")
-    client.get("/accounts/two-factor/?next=/admin/")
-    device = TOTPDevice.objects.get(user=doctor)
+    device = key_on_page(client.get("/accounts/two-factor/?next=/admin/"))
     key_before = client.session.session_key
     response = client.post("/accounts/two-factor/", {"otp_token": current_code(device), "next": "/admin/"})
     assert response.status_code == 200
@@ -155,9 +168,10 @@ def test_a_patient_is_not_asked_for_a_code_unless_they_turned_it_on(client, pati
 def test_a_patient_turns_it_on_and_then_sign_in_asks_for_a_code(client, patient):
     sign_in(client, "pat", "/accounts/login/")
     assert "Two-factor sign-in</a>: off" in client.get("/accounts/profile/").content.decode()
-    client.get("/accounts/two-factor/")
-    device = TOTPDevice.objects.get(user=patient.user)
-    client.post("/accounts/two-factor/", {"otp_token": current_code(device), "password": PASSWORD})
+    key = key_on_page(client.get("/accounts/two-factor/"))
+    client.post("/accounts/two-factor/", {"otp_token": current_code(key), "password": PASSWORD})
+    device = TOTPDevice.objects.get(user=patient.user, confirmed=True)
+    assert device.key == key.key
     assert "Two-factor sign-in</a>: on" in client.get("/accounts/profile/").content.decode()
 
     client.post("/accounts/logout/")
@@ -177,8 +191,7 @@ def patient_on_two_browsers_setting_up(patient) -> tuple[Client, Client, TOTPDev
     phone, laptop = Client(), Client()
     for browser in (phone, laptop):
         sign_in(browser, "pat", "/accounts/login/")
-    laptop.get("/accounts/two-factor/")
-    return phone, laptop, TOTPDevice.objects.get(user=patient.user)
+    return phone, laptop, key_on_page(laptop.get("/accounts/two-factor/"))
 
 
 def test_turning_it_on_signs_the_patient_out_everywhere_else(patient):
