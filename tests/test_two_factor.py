@@ -10,7 +10,9 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from post_office.models import STATUS, Email
 
+from core import twofactor
 from tests.conftest import Client, confirmed_device, current_code
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
 
@@ -298,3 +300,141 @@ def test_the_user_list_shows_superusers_who_has_two_factor_sign_in(client, docto
     client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD))
     rows = {u.username: u.has_two_factor for u in client.get("/admin/auth/user/").context["cl"].result_list}
     assert rows["drq"] is True and rows["drnone"] is False
+
+
+# --- Enrolment belongs to the session that sets it up -----------------------------------------------
+
+
+def test_each_session_gets_its_own_key_and_a_reload_keeps_it(doctor):
+    owner, other = Client(), Client()
+    for browser in (owner, other):
+        sign_in(browser, "drq")
+    first = key_on_page(owner.get("/accounts/two-factor/"))
+    assert key_on_page(owner.get("/accounts/two-factor/")).key == first.key  # a reload: the same key
+    assert key_on_page(other.get("/accounts/two-factor/")).key != first.key
+    assert not TOTPDevice.objects.filter(user=doctor).exists()
+
+
+def test_a_code_from_another_sessions_key_is_refused(doctor):
+    owner, intruder = Client(), Client()
+    for browser in (owner, intruder):
+        sign_in(browser, "drq")
+    owners_key = key_on_page(owner.get("/accounts/two-factor/"))
+    intruders_key = key_on_page(intruder.get("/accounts/two-factor/"))
+
+    # The intruder, who has the password, cannot finish with the owner's key, nor the owner with theirs.
+    response = intruder.post("/accounts/two-factor/", {"otp_token": current_code(owners_key)})
+    assert response.status_code == 400 and "That code is not right" in response.content.decode()
+    response = owner.post("/accounts/two-factor/", {"otp_token": current_code(intruders_key)})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=doctor).exists()
+
+    # The owner finishes with their own key; the intruder's key then opens nothing.
+    assert owner.post("/accounts/two-factor/", {"otp_token": current_code(owners_key)}).status_code == 200
+    assert TOTPDevice.objects.get(user=doctor, confirmed=True).key == owners_key.key
+    assert intruder.get("/accounts/two-factor/")["Location"].startswith("/accounts/two-factor/verify/")
+    response = intruder.post("/accounts/two-factor/verify/", {"otp_token": current_code(intruders_key)})
+    assert response.status_code == 400
+    assert intruder.get("/admin/").status_code == 302
+
+
+def test_a_session_that_never_opened_the_page_cannot_confirm(client, doctor):
+    sign_in(client, "drq")
+    response = client.post("/accounts/two-factor/", {"otp_token": "123456"})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=doctor).exists()
+
+
+def test_a_wrong_code_keeps_the_key_and_the_right_one_then_works(client, doctor):
+    sign_in(client, "drq")
+    key = key_on_page(client.get("/accounts/two-factor/"))
+    wrong = f"{(int(current_code(key)) + 500000) % 1000000:06d}"
+    response = client.post("/accounts/two-factor/", {"otp_token": wrong})
+    assert key_on_page(response).key == key.key
+    assert client.post("/accounts/two-factor/", {"otp_token": current_code(key)}).status_code == 200
+    assert twofactor.SETUP_KEY_SESSION_KEY not in client.session  # used up: the session no longer holds it
+
+
+def test_the_code_that_confirms_does_not_also_sign_in(client, doctor):
+    sign_in(client, "drq")
+    key = key_on_page(client.get("/accounts/two-factor/"))
+    client.post("/accounts/two-factor/", {"otp_token": current_code(key)})
+    client.post("/accounts/logout/")
+    sign_in(client, "drq")
+    assert client.post("/accounts/two-factor/verify/", {"otp_token": current_code(key)}).status_code == 400
+
+
+def test_an_unconfirmed_device_left_from_before_is_never_shown_and_goes_at_enrolment(client, doctor):
+    old = TOTPDevice.objects.create(user=doctor, name="Authenticator app", confirmed=False)
+    sign_in(client, "drq")
+    key = key_on_page(client.get("/accounts/two-factor/"))
+    assert key.key != old.key
+    assert client.post("/accounts/two-factor/", {"otp_token": current_code(old)}).status_code == 400
+    client.post("/accounts/two-factor/", {"otp_token": current_code(key)})
+    assert list(TOTPDevice.objects.filter(user=doctor).values_list("key", "confirmed")) == [(key.key, True)]
+
+
+# --- The owner hears of it by e-mail ------------------------------------------------------------------
+
+
+def enrol(client, **extra) -> None:
+    key = key_on_page(client.get("/accounts/two-factor/"))
+    assert client.post("/accounts/two-factor/", {"otp_token": current_code(key), **extra}).status_code == 200
+
+
+def assert_no_health_data(email, *private: str) -> None:
+    text = f"{email.subject}\n{email.message}\n{email.html_message}".lower()
+    for word in ("isotretinoin", "diary", "alert", "pregnan", "mood", "patient", *private):
+        assert word.lower() not in text
+
+
+def test_a_clinician_is_emailed_when_a_second_factor_is_set_up_on_their_account(client, doctor):
+    patient = PatientFactory(display_name="Robin Quill")
+    patient.clinicians.add(doctor)
+    sign_in(client, "drq")
+    enrol(client)
+    email = Email.objects.get()
+    assert email.to == [doctor.email]
+    assert email.status == STATUS.queued  # through post-office's queue, like all other mail
+    assert email.subject == "Two-factor sign-in was set up on your account"
+    assert "If it was not you, someone else knows your password" in email.message
+    assert_no_health_data(email, "Robin Quill", patient.user.username)
+
+
+def test_a_patient_with_an_address_is_emailed_too_and_one_without_is_not(client, patient):
+    patient.user.email = "pat@example.org"
+    patient.user.save()
+    patient.display_name = "Robin Quill"
+    patient.save()
+    sign_in(client, "pat", "/accounts/login/")
+    enrol(client, password=PASSWORD)
+    email = Email.objects.get()
+    assert email.to == ["pat@example.org"]
+    assert_no_health_data(email, "Robin Quill")
+
+    Email.objects.all().delete()
+    quiet = PatientFactory(user__username="quiet", user__email="")
+    other = Client()
+    sign_in(other, "quiet", "/accounts/login/")
+    enrol(other)
+    assert TOTPDevice.objects.filter(user=quiet.user, confirmed=True).exists()
+    assert not Email.objects.exists()
+
+
+def test_a_wrong_code_sends_no_email(client, doctor):
+    sign_in(client, "drq")
+    client.get("/accounts/two-factor/")
+    client.post("/accounts/two-factor/", {"otp_token": "000000"})
+    assert not Email.objects.exists()
+
+
+def test_the_owner_is_emailed_when_a_superuser_resets_their_second_factor(client, doctor):
+    confirmed_device(doctor)
+    root = get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
+    client.force_login(root)
+    client.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [doctor.pk]})
+    email = Email.objects.get()
+    assert email.to == [doctor.email]
+    assert email.subject == "Two-factor sign-in was reset on your account"
+    assert "If you did not ask for this, contact your clinic" in email.message
+    assert_no_health_data(email)
