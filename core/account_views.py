@@ -63,7 +63,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             context = {"codes": codes, "next": _next(request, _home(request))}
             return render(request, "core/two_factor_codes.html", context)
         form.add_error("otp_token", "That code is not right. Check that the phone's clock is right and enter "
-                       "the code the app shows now, from the key on this page.")
+                       "the code the app shows now.")
     context = {"form": form, "config_url": device.config_url, "qr_code": twofactor.qr_code_data_uri(device.config_url),
                "secret": twofactor.secret_for_typing(device), "next": request.GET.get("next", "")}
     return render(request, "core/two_factor_setup.html", context, status=400 if form.errors else 200)
