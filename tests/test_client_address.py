@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ImproperlyConfigured
@@ -17,6 +18,8 @@ from django.test import RequestFactory, override_settings
 from core.client import client_address
 from isodiary.env import proxy_count
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+from tests.realserver import PASSWORD as SERVER_PASSWORD
+from tests.realserver import csrf_token, running_server
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,3 +248,25 @@ def test_proxy_count_is_read_from_the_environment_and_axes_asks_the_same_functio
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1 core.client.client_address"
+
+
+# --- Through gunicorn, as the README's nginx passes the header on ---------------------------------------
+
+
+@pytest.mark.server
+def test_through_a_real_server_forged_headers_neither_escape_the_lockout_nor_cause_one():
+    with running_server(workers=2, env={"PROXY_COUNT": "1"}) as server, \
+            httpx.Client(base_url=server.url, timeout=30) as browser:
+        token = csrf_token(browser.get("/accounts/login/").text)
+
+        def attempt_as(password: str, forwarded: str) -> int:
+            # Spaces at the ends of a header value are not sent (HTTP trims them; so does nginx).
+            return browser.post("/accounts/login/", headers={"X-Forwarded-For": forwarded.strip()}, data={
+                "username": "racer", "password": password, "csrfmiddlewaretoken": token}).status_code
+
+        for forged in FORGED[:12]:
+            assert attempt_as("wrong-password", via_nginx(forged)) in (200, 429)
+        assert server.query("SELECT ip_address, failures_since_start FROM axes_accessattempt") == [(CLIENT, 12)]
+        assert attempt_as(SERVER_PASSWORD, via_nginx('9.9.8.7, "')) == 429
+        # The forged addresses locked nobody out: the person really at one of them signs in.
+        assert attempt_as(SERVER_PASSWORD, via_nginx(None, "127.0.0.9")) == 302
