@@ -3,6 +3,8 @@
 import base64
 import html
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,6 +17,7 @@ from post_office.models import STATUS, Email
 from core import twofactor
 from tests.conftest import Client, confirmed_device, current_code
 from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+from tests.realserver import csrf_token, running_server, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -438,3 +441,33 @@ def test_the_owner_is_emailed_when_a_superuser_resets_their_second_factor(client
     assert email.subject == "Two-factor sign-in was reset on your account"
     assert "If you did not ask for this, contact your clinic" in email.message
     assert_no_health_data(email)
+
+
+@pytest.mark.server
+def test_sessions_confirming_at_the_same_moment_enrol_one_authenticator():
+    with running_server(workers=4) as server:
+        browsers = []
+        for _ in range(6):  # the patient "racer" on six browsers, each on the setup page
+            browser, token = signed_in_client(server)
+            page = browser.get("/accounts/two-factor/").text
+            uri = html.unescape(re.search(r"<code[^>]*data-otpauth-uri>([^<]+)</code>", page)[1])
+            secret = parse_qs(urlparse(uri).query)["secret"][0]
+            key = TOTPDevice(key=base64.b32decode(secret + "=" * (-len(secret) % 8)).hex())
+            browsers.append((browser, csrf_token(page), key))
+        assert len({key.key for _, _, key in browsers}) == 6
+        barrier = threading.Barrier(6, timeout=30)
+
+        def confirm(one) -> int:
+            browser, token, key = one
+            barrier.wait()
+            return browser.post("/accounts/two-factor/", data={"otp_token": current_code(key),
+                                                               "csrfmiddlewaretoken": token}).status_code
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(confirm, browsers))
+        for browser, _, _ in browsers:
+            browser.close()
+        assert statuses.count(200) == 1, statuses
+        assert all(s in (200, 302, 400) for s in statuses), statuses
+        assert server.query("SELECT COUNT(*), SUM(CASE WHEN confirmed THEN 1 ELSE 0 END) FROM otp_totp_totpdevice") \
+            == [(1, 1)]
