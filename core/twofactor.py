@@ -188,13 +188,14 @@ def remove_devices(user) -> int:
 
 def reset_for(request: HttpRequest, user) -> None:
     """A superuser resets someone's second factor (a lost phone): recorded in the audit trail, and
-    the owner is told by e-mail."""
-    remove_devices(user)
+    the owner is told by e-mail if there was anything to remove."""
+    removed = remove_devices(user)
     audit.record_account_event(
         request, user, action=LogEntry.Action.UPDATE, actor=request.user,
         text="two-factor sign-in reset: authenticator and recovery codes removed", data={"event": "two-factor reset"},
     )
-    tell_owner(user, RESET)
+    if removed:
+        tell_owner(user, RESET)
 
 
 def tell_owner(user, event: str) -> None:

@@ -471,3 +471,10 @@ def test_sessions_confirming_at_the_same_moment_enrol_one_authenticator():
         assert all(s in (200, 302, 400) for s in statuses), statuses
         assert server.query("SELECT COUNT(*), SUM(CASE WHEN confirmed THEN 1 ELSE 0 END) FROM otp_totp_totpdevice") \
             == [(1, 1)]
+
+
+def test_a_reset_of_an_account_that_had_no_second_factor_sends_no_email(client, doctor):
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD))
+    client.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [doctor.pk]})
+    assert LogEntry.objects.filter(object_id=doctor.pk, additional_data__event="two-factor reset").exists()
+    assert not Email.objects.exists()
