@@ -31,9 +31,14 @@ def client_address(request: HttpRequest) -> str | None:
     if len(entries) < count:
         return _unusable(remote, f"it has {len(entries)} entries and PROXY_COUNT is {count}")
     try:
-        return str(ipaddress.ip_address(entries[-count].strip()))
+        address = ipaddress.ip_address(entries[-count].strip())
     except ValueError:
+        address = None
+    # An IPv6 zone ("fe80::1%eth0") names a network interface of the sender's, not an address;
+    # PostgreSQL's inet columns (the lockout's, the trail's) refuse it.
+    if address is None or getattr(address, "scope_id", None):
         return _unusable(remote, f"entry {count} from the right is not an IP address")
+    return str(address)
 
 
 def _unusable(remote: str | None, reason: str) -> str | None:

@@ -111,6 +111,7 @@ def test_with_no_proxy_the_header_is_ignored():
     (2, "9.9.8.7,10.0.0.9 garbage, 10.0.0.9"),
     (2, "[2001:db8::9]:443, 10.0.0.9"),
     (2, "203.0.113.5:8080, 10.0.0.9"),
+    (2, "fe80::1%eth0, 10.0.0.9"),  # an IPv6 zone: no address for the lockout or the trail
 ])
 def test_a_header_the_proxies_cannot_have_made_gives_the_proxys_own_address_and_a_warning(count, forwarded, caplog):
     with caplog.at_level(logging.WARNING, logger="core.client"):
