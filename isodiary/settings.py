@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import client_address_settings, env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, proxy_count
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,13 +144,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client's address. PROXY_COUNT is the number of trusted reverse proxies in front of the app
 # that append to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For
 # $proxy_add_x_forwarded_for;`). 0, the default, means the app is reached directly: the
-# connection's own address counts and the header, which anyone can send, is ignored. django-axes
-# (lockout) and core.client.client_address (audit trail) both ask django-ipware with these settings.
-PROXY_COUNT = env_int("PROXY_COUNT", 0)
-_client_address = client_address_settings(PROXY_COUNT)
-AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
-AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
-IPWARE_STRICT = _client_address["IPWARE_STRICT"]
+# connection's own address counts and the header, which anyone can send, is ignored. One function
+# reads it for django-axes (lockout) and the audit trail: core.client.client_address.
+PROXY_COUNT = proxy_count(env_int("PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 
 # Two-factor sign-in (django-otp): staff always, patients who turn it on. Wrong codes slow the
 # next attempt down (1 s, 2 s, 4 s, ...).
