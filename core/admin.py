@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
@@ -32,9 +32,12 @@ from .admin_filters import (
     OpenUrgentFilter,
     RuleFilter,
     VisiblePatientFilter,
+    as_id,
+    plain_numbers,
 )
 from .charts import build_chart
 from .course_views import course_context
+from .forms import CourseDatesMixin
 from .models import (
     NOTES_MAX_LENGTH,
     SEVERITY_LEVEL,
@@ -62,7 +65,24 @@ def severity_badge(level: int | None):
     return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class PlainNumbersAdmin(admin.ModelAdmin):
+    """Odd numbers in a list's query string or an action's selection are a 400, never a 500: digits
+    other than ASCII ones, and ids past a 64-bit integer, which the database itself fails on."""
+
+    def lookup_allowed(self, lookup, value, request):
+        # False: the admin answers DisallowedModelAdminLookup, a 400.
+        return plain_numbers(value) and super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
+        # raises ValueError inside Django's action handling, one past the range fails in the database.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if request.method == "POST" and not all(as_id(value) is not None for value in selected):
+            return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
+        return super().changelist_view(request, extra_context)
+
+
+class ScopedAdmin(PlainNumbersAdmin):
     """Limits every queryset to the request user's patients and records what staff looked at."""
 
     class Media:
@@ -72,22 +92,11 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).for_clinician(request.user)
 
     def changelist_view(self, request, extra_context=None):
-        # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
-        # of this model raises ValueError (a 500) inside Django's action handling. Refused here.
-        if request.method == "POST" and not all(map(self._is_pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))):
-            return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             audit.record_access(request, changelist.result_list, "list")
         return response
-
-    def _is_pk(self, value: str) -> bool:
-        try:
-            self.model._meta.pk.to_python(value)
-        except ValidationError:
-            return False
-        return True
 
     # Another patient's object is a plain 404 on every page that takes an id, the same as an id
     # that does not exist (the admin's default is a redirect saying it "doesn't exist").
@@ -128,8 +137,15 @@ class PatientRecordAdmin(ScopedAdmin):
 # --- Patients -----------------------------------------------------------------------------------
 
 
+class PatientAdminForm(CourseDatesMixin, forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["course_start", "course_end"]  # the admin's form factory gives it the page's fields
+
+
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
+    form = PatientAdminForm
     list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
@@ -436,7 +452,7 @@ def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
 
 
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
+class RuleAdmin(PlainNumbersAdmin):
     list_display = ["code", "title", "severity", "threshold", "run_days", "enabled", "safety_rule"]
     readonly_fields = ["code"]
     fields = ["code", "title", "severity", "threshold", "run_days", "enabled", "message", "advice", "learn_slug",
@@ -526,7 +542,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PlainNumbersAdmin, BaseUserAdmin):
     actions = ["reset_two_factor"]
     list_display = [*BaseUserAdmin.list_display, "two_factor"]
 

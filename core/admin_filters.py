@@ -8,6 +8,31 @@ from django.utils import timezone
 from .admin_site import NO_ENTRY_DAYS, patients_without_recent_entry
 from .models import Alert, Patient, Rule
 
+# The largest id a database here stores (a 64-bit integer: BigAutoField, SQLite's INTEGER).
+ID_MAX = 2**63 - 1
+
+
+def as_id(value: str | None) -> int | None:
+    """An id from a query string or a form: ASCII digits within range, else None. str.isdigit()
+    alone also takes "²" (which int() refuses) and "٣" (which it reads as 3), and a number past
+    ID_MAX fails in the database: each was a 500."""
+    if value and value.isascii() and value.isdigit() and len(value) <= len(str(ID_MAX)) and int(value) <= ID_MAX:
+        return int(value)
+    return None
+
+
+def plain_numbers(value: str) -> bool:
+    """False for a query-string value (each part of a comma-separated list) that has digits other
+    than ASCII ones, or is a whole number past a 64-bit integer: the database fails on that one
+    (a 500) where a malformed value gets the admin's own invalid-lookup redirect."""
+    for part in value.split(","):
+        if any(c.isdigit() and not c.isascii() for c in part):
+            return False
+        digits = part.strip().removeprefix("-")
+        if digits.isascii() and digits.isdigit() and (len(digits) > len(str(ID_MAX)) or int(digits) > ID_MAX):
+            return False
+    return True
+
 
 class OpenUrgentFilter(admin.SimpleListFilter):
     title = "open urgent alert"
@@ -53,9 +78,8 @@ class AssignedClinicianFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            if not self.value().isdigit():
-                return queryset.none()
-            return queryset.filter(clinicians__pk=self.value()).distinct()
+            clinician = as_id(self.value())
+            return queryset.filter(clinicians__pk=clinician).distinct() if clinician else queryset.none()
         return queryset
 
 
@@ -126,6 +150,5 @@ class VisiblePatientFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not self.value().isdigit():
-            return queryset.none()
-        return queryset.filter(patient_id=int(self.value()))
+        patient = as_id(self.value())
+        return queryset.filter(patient_id=patient) if patient else queryset.none()

@@ -92,13 +92,24 @@ def evaluate_on(day: Day, by_date: Mapping[date, Day], settings: Mapping[str, Ru
     return findings
 
 
+def nearby(on: date, offsets: Iterable[int]) -> list[date]:
+    """The days at these offsets from `on` that the calendar holds (years 1 to 9999): an entry stored
+    before the forms checked dates may sit at its edge, and a day past it has no entry anyway."""
+    days = []
+    for offset in offsets:
+        try:
+            days.append(on + timedelta(days=offset))
+        except OverflowError:
+            pass
+    return days
+
+
 def in_run(on: date, by_date: Mapping[date, Day], length: int, holds: Callable[[Day], bool]) -> bool:
     """True when `holds` is true on every day of some run of `length` consecutive days that
     includes `on`. A day without an entry breaks the run."""
     for first in range(length):
-        start = on - timedelta(days=first)
-        days = [by_date.get(start + timedelta(days=i)) for i in range(length)]
-        if all(d is not None and holds(d) for d in days):
+        days = [by_date.get(d) for d in nearby(on, range(-first, length - first))]
+        if len(days) == length and all(d is not None and holds(d) for d in days):
             return True
     return False
 
@@ -145,9 +156,7 @@ def mood_persistent_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -
 
 @check("mood-drop")
 def mood_drop(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
-    earliest = day.date - timedelta(days=MOOD_DROP_DAYS_BEFORE)
-    prior = [by_date[d].mood for d in (earliest + timedelta(days=i) for i in range(MOOD_DROP_DAYS_BEFORE))
-             if d in by_date]
+    prior = [by_date[d].mood for d in nearby(day.date, range(-MOOD_DROP_DAYS_BEFORE, 0)) if d in by_date]
     if len(prior) < MOOD_DROP_MIN_PRIOR_ENTRIES:
         return None
     mean = sum(prior) / len(prior)

@@ -185,15 +185,18 @@ def write_entries_csv(response: HttpResponse, entries, with_patient: bool = Fals
     for e in entries:
         row = [
             e.date.isoformat(), e.skin_dryness, e.lip_dryness, e.eye_dryness, e.mood,
-            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms),
-            _csv_safe(e.notes),
+            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms), e.notes,
         ]
-        writer.writerow(([e.patient.user.username] if with_patient else []) + row)
+        # Every text cell, not only the notes: a username such as "-1+1" or "@A1" is text someone chose.
+        writer.writerow([csv_safe(cell) for cell in ([e.patient.user.username] if with_patient else []) + row])
 
 
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def csv_safe(cell):
+    """A text cell starting with = + - @ (or a tab or carriage return before one) is run as a formula
+    by spreadsheet programs: it is written with a leading apostrophe. Numbers are left as they are."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def csv_response(filename: str) -> HttpResponse:
