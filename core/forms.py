@@ -20,17 +20,14 @@ MOOD_ANCHORS = ("0 = worst", "10 = best")
 
 
 class SignupForm(UserCreationForm):
+    """An e-mail address already in use is accepted like any other (issue 20): saying so would tell
+    anyone that its owner keeps a diary here. Its owner is told by e-mail (accounts.address_reused)."""
+
     email = forms.EmailField(required=True, help_text="For password resets only.")
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists. Try signing in.")
-        return email
 
 
 class DateInput(forms.DateInput):

@@ -624,3 +624,20 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.for_date.isoformat()}"
+
+
+class RateCount(models.Model):
+    """How many times one client address did one rate-limited thing (sign-up, a password reset) in
+    one window of time (core/ratelimit.py). In the database, as django-axes keeps its failures, so
+    that every worker and server counts together. Rows go once their window is over."""
+
+    action = models.CharField(max_length=20)
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "client", "window_start"], name="one_rate_count")]
+
+    def __str__(self) -> str:
+        return f"{self.action} from {self.client}: {self.count}"

@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import client_address_settings, env_bool, env_int, env_list, env_str
+from .env import client_address_settings, env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,6 +140,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sign-up and password reset, per client address (core/ratelimit.py, counted in the database):
+# COUNT/PERIOD with PERIOD m, h or d. Over the limit: 429.
+SIGNUP_RATE_LIMIT = env_rate("SIGNUP_RATE_LIMIT", "10/h")
+PASSWORD_RESET_RATE_LIMIT = env_rate("PASSWORD_RESET_RATE_LIMIT", "5/h")
 
 # The client's address. PROXY_COUNT is the number of trusted reverse proxies in front of the app
 # that append to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For
