@@ -12,6 +12,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from .rules import threshold_error
+
 CLINICIANS_GROUP = "Clinicians"
 NOTES_MAX_LENGTH = 2000
 
@@ -363,6 +365,8 @@ class Rule(models.Model):
             if self.severity != Severity.URGENT:
                 errors["severity"] = f"{LOCKED_MESSAGE} Its severity stays urgent."
             errors.update(locked_threshold_errors(self.code, self.threshold, self.run_days))
+        if "threshold" not in errors and (error := threshold_error(self.code, self.threshold)):
+            errors["threshold"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -411,6 +415,8 @@ class RuleOverride(models.Model):
         # An override's empty threshold means "the rule's own", which is allowed.
         if self.threshold is None:
             errors.pop("threshold", None)
+        if "threshold" not in errors and (error := threshold_error(self.rule.code, self.threshold)):
+            errors["threshold"] = error
         if errors:
             raise ValidationError(errors)
 

@@ -57,6 +57,32 @@ DEPENDS_ON_OTHER_DAYS = {"dryness-persistent", "mood-persistent-low", "mood-drop
 Check = Callable[[Day, Mapping[date, Day], RuleSetting], Finding | None]
 CHECKS: dict[str, Check] = {}
 
+# The thresholds each rule can take, on the scale of the value it compares (issue 20: no negative or
+# out-of-scale threshold, in the rule admin or a per-patient override). Rules not listed take none.
+THRESHOLD_RANGES: dict[str, tuple[int, int]] = {
+    "dryness-high": (0, 10),  # the 0-10 dryness scales
+    "dryness-persistent": (0, 10),
+    "mood-low": (0, 10),  # the 0-10 mood scale
+    "mood-persistent-low": (0, 10),
+    "mood-drop": (1, 10),  # points below the week's average: a drop is at least 1
+    "sun-unprotected": (0, 1440),  # minutes in a day
+    "phq9-moderate": (0, 27),  # PHQ-9 totals
+    "phq9-severe": (0, 27),
+    "phq9-item9": (0, 3),  # one PHQ item's answer
+}
+
+
+def threshold_error(code: str, threshold: int | None) -> str | None:
+    """Why `threshold` is outside what rule `code` can compare (None when it is not, or is empty)."""
+    if threshold is None:
+        return None
+    if code not in THRESHOLD_RANGES:
+        return "This rule has no threshold: leave this empty."
+    low, high = THRESHOLD_RANGES[code]
+    if not low <= threshold <= high:
+        return f"Choose a threshold from {low} to {high} for this rule."
+    return None
+
 
 def check(code: str) -> Callable[[Check], Check]:
     def register(func: Check) -> Check:
