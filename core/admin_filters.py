@@ -5,33 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .admin_site import NO_ENTRY_DAYS, patients_without_recent_entry
+from .admin_site import NO_ENTRY_DAYS, as_id, patients_without_recent_entry
 from .models import Alert, Patient, Rule
-
-# The largest id a database here stores (a 64-bit integer: BigAutoField, SQLite's INTEGER).
-ID_MAX = 2**63 - 1
-
-
-def as_id(value: str | None) -> int | None:
-    """An id from a query string or a form: ASCII digits within range, else None. str.isdigit()
-    alone also takes "²" (which int() refuses) and "٣" (which it reads as 3), and a number past
-    ID_MAX fails in the database: each was a 500."""
-    if value and value.isascii() and value.isdigit() and len(value) <= len(str(ID_MAX)) and int(value) <= ID_MAX:
-        return int(value)
-    return None
-
-
-def plain_numbers(value: str) -> bool:
-    """False for a query-string value (each part of a comma-separated list) that has digits other
-    than ASCII ones, or is a whole number past a 64-bit integer: the database fails on that one
-    (a 500) where a malformed value gets the admin's own invalid-lookup redirect."""
-    for part in value.split(","):
-        if any(c.isdigit() and not c.isascii() for c in part):
-            return False
-        digits = part.strip().removeprefix("-")
-        if digits.isascii() and digits.isdigit() and (len(digits) > len(str(ID_MAX)) or int(digits) > ID_MAX):
-            return False
-    return True
 
 
 class OpenUrgentFilter(admin.SimpleListFilter):

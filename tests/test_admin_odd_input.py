@@ -5,6 +5,9 @@ import csv
 import io
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.db import models
 
 from core.models import Patient
 from tests.conftest import Client
@@ -68,12 +71,36 @@ def test_an_action_on_an_odd_selection_is_a_400(doctor_client, page, action, val
     assert b"not a valid selection" in response.content
 
 
-def test_the_superusers_user_list_refuses_odd_numbers_too(db):
+@pytest.mark.parametrize("url", ["/admin/auth/user/?groups__id__exact={}", "/admin/auditlog/logentry/?actor={}",
+                                 "/admin/post_office/log/?email={}", "/admin/post_office/emailtemplate/?email={}"])
+@pytest.mark.parametrize("value", ["²", HUGE])
+def test_every_admin_page_of_a_superuser_refuses_odd_numbers_too(db, url, value):
+    """Other apps' admin pages (the audit trail, the mail queue) included: the admin site checks."""
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
-    assert client.get(f"/admin/auth/user/?groups__id__exact={HUGE}").status_code == 400
-    response = client.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": HUGE})
+    assert client.get(url.format(value)).status_code == 400
+
+
+@pytest.mark.parametrize("page", ["auth/user", "auth/group", "post_office/email", "post_office/log",
+                                  "axes/accessattempt", "auditlog/logentry"])
+@pytest.mark.parametrize("value", ["²", HUGE, "x"])
+def test_every_admins_actions_refuse_an_odd_selection(db, page, value):
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.post(f"/admin/{page}/", {"action": "delete_selected", "_selected_action": value})
     assert response.status_code == 400
+
+
+def test_the_search_box_is_left_alone(doctor_client):
+    assert doctor_client.get(f"/admin/core/patient/?q={HUGE}²").status_code == 200
+
+
+def test_every_model_in_the_admin_has_a_whole_number_id():
+    """The admin site takes only ASCII-digit ids in an action's selection: true of every model it shows."""
+    shown = [model for model in apps.get_models() if admin.site.is_registered(model)]
+    assert len(shown) > 10
+    for model in shown:
+        assert isinstance(model._meta.pk, models.AutoField | models.BigAutoField), model
 
 
 # --- CSV: the formula guard on every text cell ---------------------------------------------------
