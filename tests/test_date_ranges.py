@@ -162,3 +162,12 @@ def test_pregnancy_tests_are_dated_from_2000_to_today(patient_client, pregnant_c
     response = patient_client.post("/pregnancy/", {"log_test": "1", "date": day.isoformat(), "result": "negative"})
     assert response.status_code == (302 if ok else 400)
     assert PregnancyTest.objects.filter(patient=pregnant_capable).exists() is ok
+
+
+def test_another_clinician_still_gets_a_404_for_that_patient(client, patient):
+    from tests.factories import ClinicianFactory
+
+    store(patient, course_start=date(26, 10, 1), course_end=date(9999, 12, 31))
+    client.force_login(ClinicianFactory(username="stranger"))
+    assert client.get(f"/admin/core/patient/{patient.pk}/change/").status_code == 404
+    assert client.get(f"/admin/core/patient/{patient.pk}/summary/").status_code == 404
