@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
@@ -35,6 +35,7 @@ from .admin_filters import (
 )
 from .charts import build_chart
 from .course_views import course_context
+from .forms import CourseDatesMixin
 from .models import (
     NOTES_MAX_LENGTH,
     SEVERITY_LEVEL,
@@ -72,22 +73,12 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).for_clinician(request.user)
 
     def changelist_view(self, request, extra_context=None):
-        # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
-        # of this model raises ValueError (a 500) inside Django's action handling. Refused here.
-        if request.method == "POST" and not all(map(self._is_pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))):
-            return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
+        # An odd selection of rows for an action is refused by the admin site (admin_site.admin_view).
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             audit.record_access(request, changelist.result_list, "list")
         return response
-
-    def _is_pk(self, value: str) -> bool:
-        try:
-            self.model._meta.pk.to_python(value)
-        except ValidationError:
-            return False
-        return True
 
     # Another patient's object is a plain 404 on every page that takes an id, the same as an id
     # that does not exist (the admin's default is a redirect saying it "doesn't exist").
@@ -128,8 +119,15 @@ class PatientRecordAdmin(ScopedAdmin):
 # --- Patients -----------------------------------------------------------------------------------
 
 
+class PatientAdminForm(CourseDatesMixin, forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["course_start", "course_end"]  # the admin's form factory gives it the page's fields
+
+
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
+    form = PatientAdminForm
     list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]

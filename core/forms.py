@@ -9,7 +9,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
+from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
 from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest
 from .widgets import GroupedCheckboxes, ScaleWidget
 
@@ -20,17 +20,14 @@ MOOD_ANCHORS = ("0 = worst", "10 = best")
 
 
 class SignupForm(UserCreationForm):
+    """An e-mail address already in use is accepted like any other (issue 20): saying so would tell
+    anyone that its owner keeps a diary here. Its owner is told by e-mail (accounts.address_reused)."""
+
     email = forms.EmailField(required=True, help_text="For password resets only.")
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists. Try signing in.")
-        return email
 
 
 class DateInput(forms.DateInput):
@@ -40,11 +37,46 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Issue 20: a typo in a year (0026, 9999) is refused rather than stored, where it would make the
+# course arithmetic meaningless. Only a date the person changes is checked (form.changed_data or a
+# new row): a value stored before these checks never blocks saving the rest of the form.
+EARLIEST_DATE = date(2000, 1, 1)
+COURSE_YEARS_AHEAD = 2
+
+
+def us_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def not_in_future(day: date, patient: Patient) -> date:
-    """A day the patient has lived: today in their time zone at the latest."""
+    """A day the patient has lived: today in their time zone at the latest, and not before 2000."""
     if day > patient.today():
         raise forms.ValidationError("The date can't be in the future.")
+    if day < EARLIEST_DATE:
+        raise forms.ValidationError(f"Choose a date from {us_date(EARLIEST_DATE)} to today.")
     return day
+
+
+def course_date_in_range(day: date | None, patient: Patient) -> date | None:
+    """A course start or end from 2000 to two years after the patient's today."""
+    latest = add_months(patient.today(), 12 * COURSE_YEARS_AHEAD)
+    if day is not None and not EARLIEST_DATE <= day <= latest:
+        raise forms.ValidationError(f"Choose a date from {us_date(EARLIEST_DATE)} to {us_date(latest)}.")
+    return day
+
+
+class CourseDatesMixin:
+    """Checks course_start and course_end when they are changed (a ModelForm of a Patient)."""
+
+    def clean_course_start(self) -> date | None:
+        return self._changed_course_date("course_start")
+
+    def clean_course_end(self) -> date | None:
+        return self._changed_course_date("course_end")
+
+    def _changed_course_date(self, name: str) -> date | None:
+        day = self.cleaned_data[name]
+        return course_date_in_range(day, self.instance) if name in self.changed_data else day
 
 
 class EntryForm(forms.ModelForm):
@@ -96,8 +128,10 @@ class EntryForm(forms.ModelForm):
             self.fields[name].help_text = ""  # the scale shows its anchors itself
 
     def clean_date(self):
-        day = not_in_future(self.cleaned_data["date"], self.patient)
+        day = self.cleaned_data["date"]
         moved = self.instance.pk is None or day != self.initial.get("date")
+        if moved:
+            not_in_future(day, self.patient)
         duplicate = moved and (
             DiaryEntry.objects.for_patient(self.patient).filter(date=day).exclude(pk=self.instance.pk).exists()
         )
@@ -121,7 +155,7 @@ class EntryForm(forms.ModelForm):
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CourseDatesMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
 
     class Meta:

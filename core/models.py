@@ -12,6 +12,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from .rules import threshold_error
+
 CLINICIANS_GROUP = "Clinicians"
 NOTES_MAX_LENGTH = 2000
 
@@ -363,6 +365,8 @@ class Rule(models.Model):
             if self.severity != Severity.URGENT:
                 errors["severity"] = f"{LOCKED_MESSAGE} Its severity stays urgent."
             errors.update(locked_threshold_errors(self.code, self.threshold, self.run_days))
+        if "threshold" not in errors and (error := threshold_error(self.code, self.threshold)):
+            errors["threshold"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -411,6 +415,8 @@ class RuleOverride(models.Model):
         # An override's empty threshold means "the rule's own", which is allowed.
         if self.threshold is None:
             errors.pop("threshold", None)
+        if "threshold" not in errors and (error := threshold_error(self.rule.code, self.threshold)):
+            errors["threshold"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -624,3 +630,20 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.for_date.isoformat()}"
+
+
+class RateCount(models.Model):
+    """How many times one client address did one rate-limited thing (sign-up, a password reset) in
+    one window of time (core/ratelimit.py). In the database, as django-axes keeps its failures, so
+    that every worker and server counts together. Rows go once their window is over."""
+
+    action = models.CharField(max_length=20)
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "client", "window_start"], name="one_rate_count")]
+
+    def __str__(self) -> str:
+        return f"{self.action} from {self.client}: {self.count}"

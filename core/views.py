@@ -18,13 +18,14 @@ from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import education, services, twofactor
+from . import accounts, education, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .findings import current_findings, findings_context, with_care_team
 from .forms import EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
+from .ratelimit import rate_limited
 from .versions import patient_fragment
 
 CHART_DAYS = 30
@@ -185,15 +186,18 @@ def write_entries_csv(response: HttpResponse, entries, with_patient: bool = Fals
     for e in entries:
         row = [
             e.date.isoformat(), e.skin_dryness, e.lip_dryness, e.eye_dryness, e.mood,
-            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms),
-            _csv_safe(e.notes),
+            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms), e.notes,
         ]
-        writer.writerow(([e.patient.user.username] if with_patient else []) + row)
+        # Every text cell, not only the notes: a username such as "-1+1" or "@A1" is text someone chose.
+        writer.writerow([csv_safe(cell) for cell in ([e.patient.user.username] if with_patient else []) + row])
 
 
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def csv_safe(cell):
+    """A text cell starting with = + - @ (or a tab or carriage return before one) is run as a formula
+    by spreadsheet programs: it is written with a leading apostrophe. Numbers are left as they are."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def csv_response(filename: str) -> HttpResponse:
@@ -228,6 +232,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -235,6 +240,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         Patient.objects.create(user=user)
+        accounts.address_reused(user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry right away.")
         return redirect("dashboard")
