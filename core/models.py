@@ -1,6 +1,7 @@
 """The patient's record: profile, daily diary entries, warning rules and the alerts they raise."""
 
 from datetime import date
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -77,6 +78,26 @@ SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
 ]
 
 
+class WeightUnit(models.TextChoices):
+    POUNDS = "lb", "lb"
+    KILOGRAMS = "kg", "kg"
+
+
+KG_PER_LB = Decimal("0.45359237")  # the international avoirdupois pound, exactly
+# What a weight may be, in each unit: 20–300 kg, and 45–660 lb (about the same range, rounded).
+WEIGHT_RANGE = {WeightUnit.KILOGRAMS: (20, 300), WeightUnit.POUNDS: (45, 660)}
+
+
+def weight_to_kg(value: Decimal, unit: str) -> Decimal:
+    kg = value * KG_PER_LB if unit == WeightUnit.POUNDS else value
+    return kg.quantize(Decimal("0.01"))
+
+
+def weight_from_kg(kg: Decimal, unit: str) -> Decimal:
+    value = kg / KG_PER_LB if unit == WeightUnit.POUNDS else kg
+    return value.quantize(Decimal("0.1"))
+
+
 def default_time_zone() -> str:
     return settings.TIME_ZONE
 
@@ -133,13 +154,18 @@ class Patient(models.Model):
     daily_dose_mg = models.PositiveSmallIntegerField(
         "daily dose (mg)", null=True, blank=True, validators=[MaxValueValidator(200)]
     )
+    # Stored in kilograms whatever unit the patient types (two decimals, so that a weight typed in
+    # pounds to 0.1 lb reads back the same); shown in their weight_unit.
     weight_kg = models.DecimalField(
         "weight (kg)",
-        max_digits=4,
-        decimal_places=1,
+        max_digits=5,
+        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(20), MaxValueValidator(300)],
+    )
+    weight_unit = models.CharField(
+        "weight unit", max_length=2, choices=WeightUnit.choices, default=WeightUnit.POUNDS,
     )
     course_end = models.DateField(
         "course end", null=True, blank=True, help_text="The planned (or actual) day of the last dose."
@@ -215,6 +241,16 @@ class Patient(models.Model):
         if self.course_start is None:
             return None
         return ((on or self.today()) - self.course_start).days + 1
+
+    @property
+    def weight(self) -> Decimal | None:
+        """The weight in the patient's own unit."""
+        return None if self.weight_kg is None else weight_from_kg(self.weight_kg, self.weight_unit)
+
+    @property
+    def weight_label(self) -> str:
+        """The weight as the patient gave it, e.g. "150 lb" ("" when not given)."""
+        return "" if self.weight is None else f"{self.weight.normalize():f} {self.weight_unit}"
 
     @property
     def profile_complete(self) -> bool:

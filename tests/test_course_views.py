@@ -141,7 +141,8 @@ def pregnant_capable(patient):
     return patient
 
 
-def test_patients_not_marked_see_no_forms(patient_client):
+def test_patients_not_marked_see_no_forms(patient_client, patient):
+    patient.clinicians.add(ClinicianFactory())
     page = patient_client.get("/pregnancy/").content.decode()
     assert "has not marked you" in page and 'name="result"' not in page
 
@@ -341,7 +342,7 @@ def test_a_clinician_marking_the_patient_raises_and_unmarking_resolves_the_warni
 def test_the_patient_changing_course_dates_raises_and_resolves_the_warning_at_once(patient_client, patient):
     patient.can_become_pregnant = True
     patient.save()
-    profile = {"display_name": "Pat", "time_zone": "UTC", "daily_dose_mg": "40"}
+    profile = {"display_name": "Pat", "time_zone": "UTC", "daily_dose_mg": "40", "can_become_pregnant": "on"}
     # Started 40 days ago with no test logged: the first monthly test is missed...
     started = TODAY - timedelta(days=40)
     response = patient_client.post("/accounts/profile/", {**profile, "course_start": started.isoformat()})
