@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -212,7 +213,7 @@ class PatientAdmin(ScopedAdmin):
         if obj.open_level is None:
             return severity_badge(None)
         return format_html("{} since {}", severity_badge(obj.open_level),
-                           f"{timezone.localtime(obj.waiting_since):%Y-%m-%d %H:%M}")
+                           date_format(timezone.localtime(obj.waiting_since), "SHORT_DATETIME_FORMAT"))
 
     @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
     def export_entries_csv(self, request, queryset):
@@ -345,14 +346,15 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description="clinician e-mailed", ordering="emailed_at")
     def notified(self, obj: Alert):
         if obj.emailed_at:
-            return f"{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}"
+            return date_format(timezone.localtime(obj.emailed_at), "SHORT_DATETIME_FORMAT")
         return "queued" if obj.notified_at else "–"
 
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
         if obj.acknowledged_at:
             who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
-            return f"acknowledged by {who}, {timezone.localtime(obj.acknowledged_at):%Y-%m-%d %H:%M}"
+            when = date_format(timezone.localtime(obj.acknowledged_at), "SHORT_DATETIME_FORMAT")
+            return f"acknowledged by {who}, {when}"
         if obj.resolved_at:
             return "no longer holds"
         return "open"

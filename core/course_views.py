@@ -97,7 +97,7 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
         status = 400
     # After a positive test the page itself says stop and call (the urgent alert it raised), as the
     # dashboard does: every urgent finding, and this page's own warnings.
-    findings = findings_context(current_findings(patient, today))
+    findings = findings_context(current_findings(patient, today), patient.tz)
     context = {
         "patient": patient,
         "findings": findings["urgent_findings"] + [g for g in findings["other_findings"]

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
+from .dates import day_label
 from .models import SYMPTOM_GROUPS, WEIGHT_RANGE, DiaryEntry, Patient, PregnancyTest, weight_to_kg
 from .widgets import GroupedCheckboxes, ScaleWidget
 
@@ -111,7 +112,7 @@ class EntryForm(forms.ModelForm):
         url = reverse("entry_detail", args=[day])
         return format_html(
             'You already have an entry for {}. <a href="{}">Open that entry</a> to change it.',
-            f"{day.day} {day:%B %Y}",
+            day_label(day),
             url,
         )
 

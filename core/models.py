@@ -13,6 +13,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from .dates import day_range_label
+
 CLINICIANS_GROUP = "Clinicians"
 NOTES_MAX_LENGTH = 2000
 
@@ -540,14 +542,8 @@ class Alert(models.Model):
 
     @property
     def days_label(self) -> str:
-        """"14 Nov" or "14–23 Nov 2026 (10 days)"."""
-        first, last = self.first_day, self.last_day
-        if first == last:
-            return f"{last.day} {last:%b %Y}"
-        start = f"{first.day}" if (first.month, first.year) == (last.month, last.year) else f"{first.day} {first:%b}"
-        if first.year != last.year:
-            start += f" {first.year}"
-        return f"{start}–{last.day} {last:%b %Y} ({self.days} day{'s' if self.days != 1 else ''})"
+        """"November 14, 2026" or "November 14 to 23, 2026 (10 days)"."""
+        return day_range_label(self.first_day, self.last_day, self.days)
 
 
 class Notification(models.Model):

@@ -302,7 +302,7 @@ def test_the_dashboards_collect_by_sentence_names_day_7_counting_the_test_day_as
     last_day = date.fromisoformat(found.group(1))
     assert (last_day - test_day).days + 1 == 7  # day 1 is the test day, day 7 the last to collect
     sentence = re.sub(r"<[^>]+>", "", found.group(2))
-    assert sentence == (f"Collect your prescription by {last_day.day} {last_day:%B} "
+    assert sentence == (f"Collect your prescription by {last_day:%B} {last_day.day} "
                         "(the 7-day window counts your test day as day 1).")
     assert "7 days after your test" not in page
 
