@@ -148,11 +148,12 @@ class PatientAdmin(ScopedAdmin):
     open_episodes = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
-        # The list's three columns, each a subquery per listed patient (25 a page) on an index.
-        today = timezone.localdate()
+        # The list's three columns, each a subquery per listed patient (25 a page) on an index. Days
+        # logged count by each patient's own day, as their entries are dated.
         entries = DiaryEntry.objects.filter(patient=OuterRef("pk")).order_by()
-        logged = entries.filter(date__gt=today - timedelta(days=LOGGED_DAYS), date__lte=today)
-        return super().get_queryset(request).annotate(
+        logged = entries.filter(date__gte=OuterRef("logged_from"), date__lte=OuterRef("local_today"))
+        patients = super().get_queryset(request).with_local_days(local_today=0, logged_from=LOGGED_DAYS - 1)
+        return patients.annotate(
             last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
             logged_14=Coalesce(Subquery(logged.values("patient").annotate(n=Count("pk")).values("n")), 0),
             # Needs attention: the highest severity among open episodes, then the longest waiting.

@@ -1,9 +1,7 @@
-from datetime import timedelta
 from functools import partial
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from .models import Alert, DiaryEntry, Patient
@@ -11,10 +9,11 @@ from .models import Alert, DiaryEntry, Patient
 NO_ENTRY_DAYS = 3
 
 
-def patients_without_recent_entry(queryset, today=None):
-    """Patients with no entry in the last 3 days (today included)."""
-    today = today or timezone.localdate()
-    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gt=today - timedelta(days=NO_ENTRY_DAYS))
+def patients_without_recent_entry(queryset):
+    """Patients with no entry in the last 3 days (their today included), counted by each patient's
+    own day: entries are dated in the patient's time zone."""
+    queryset = queryset.with_local_days(quiet_from=NO_ENTRY_DAYS - 1)
+    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gte=OuterRef("quiet_from"))
     return queryset.filter(~Exists(recent))
 
 

@@ -1,6 +1,7 @@
 """The patient's record: profile, daily diary entries, warning rules and the alerts they raise."""
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -111,6 +112,13 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Choose a time zone from the list, e.g. Europe/London.") from None
 
 
+def zone_or_default(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
 def is_clinician(user) -> bool:
     return bool(
         user.is_authenticated
@@ -146,6 +154,24 @@ class ClinicianScopedQuerySet(models.QuerySet):
 
 class PatientQuerySet(ClinicianScopedQuerySet):
     patient_lookup = ""
+
+    def with_local_days(self, now: datetime | None = None, **days_back: int) -> "PatientQuerySet":
+        """Annotates each patient's own dates, as their entries are dated: `name=n` is the day n days
+        before today in the patient's time zone (n=0: their today). The time zones of these patients
+        (read in one query) put them on at most three different dates, so each annotation is a CASE
+        over those few groups of zones."""
+        now = now or timezone.now()
+        zones_on: dict[date, list[str]] = defaultdict(list)
+        for name in self.order_by().values_list("time_zone", flat=True).distinct():
+            zones_on[now.astimezone(zone_or_default(name)).date()].append(name)
+
+        def day(back: int) -> Case:
+            whens = [When(time_zone__in=names, then=Value(today - timedelta(days=back)))
+                     for today, names in zones_on.items()]
+            default = Value(timezone.localdate(now) - timedelta(days=back))  # a patient added meanwhile
+            return Case(*whens, default=default, output_field=models.DateField())
+
+        return self.annotate(**{name: day(back) for name, back in days_back.items()})
 
 
 class Patient(models.Model):
@@ -230,10 +256,7 @@ class Patient(models.Model):
 
     @property
     def tz(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo(settings.TIME_ZONE)
+        return zone_or_default(self.time_zone)
 
     def today(self) -> date:
         return timezone.now().astimezone(self.tz).date()
