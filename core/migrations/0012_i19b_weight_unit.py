@@ -23,6 +23,7 @@ def install_triggers(apps, schema_editor):
     triggers.install_triggers(apps, schema_editor)
     assignment.install_assignment_triggers(apps, schema_editor)
 
+
 UNITS = [("lb", "lb"), ("kg", "kg")]
 
 
