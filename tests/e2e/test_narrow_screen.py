@@ -72,6 +72,13 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
                      "/accounts/two-factor/", "/accounts/password_change/", "/accounts/delete/",
                      "/accounts/sessions/sign-out-others/", "/learn/", "/learn/warning-signs/"]
     assert too_wide(phone, server.url, patient_pages) == {}
+    # The full PHQ-9, shown only after a positive PHQ-2 is sent.
+    phone.goto(server.url + "/mood-check/")
+    phone.locator("label[for=id_q1_3]").click()
+    phone.locator("label[for=id_q2_3]").click()
+    phone.get_by_role("button", name="Continue").click()
+    phone.locator("input[name=q9]").first.wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
     doctor = ClinicianFactory(username="dr_narrow", first_name="Dana", last_name="Reyes")
     patient.clinicians.add(doctor)
