@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -137,7 +138,7 @@ class PatientAdmin(ScopedAdmin):
     show_full_result_count = False
     actions = ["export_entries_csv"]
     fields = ["account", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-              "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
+              "weight_unit", "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
               "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
@@ -145,11 +146,12 @@ class PatientAdmin(ScopedAdmin):
     open_episodes = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
-        # The list's three columns, each a subquery per listed patient (25 a page) on an index.
-        today = timezone.localdate()
+        # The list's three columns, each a subquery per listed patient (25 a page) on an index. Days
+        # logged count by each patient's own day, as their entries are dated.
         entries = DiaryEntry.objects.filter(patient=OuterRef("pk")).order_by()
-        logged = entries.filter(date__gt=today - timedelta(days=LOGGED_DAYS), date__lte=today)
-        return super().get_queryset(request).annotate(
+        logged = entries.filter(date__gte=OuterRef("logged_from"), date__lte=OuterRef("local_today"))
+        patients = super().get_queryset(request).with_local_days(local_today=0, logged_from=LOGGED_DAYS - 1)
+        return patients.annotate(
             last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
             logged_14=Coalesce(Subquery(logged.values("patient").annotate(n=Count("pk")).values("n")), 0),
             # Needs attention: the highest severity among open episodes, then the longest waiting.
@@ -210,7 +212,7 @@ class PatientAdmin(ScopedAdmin):
         if obj.open_level is None:
             return severity_badge(None)
         return format_html("{} since {}", severity_badge(obj.open_level),
-                           f"{timezone.localtime(obj.waiting_since):%Y-%m-%d %H:%M}")
+                           date_format(timezone.localtime(obj.waiting_since), "SHORT_DATETIME_FORMAT"))
 
     @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
     def export_entries_csv(self, request, queryset):
@@ -343,14 +345,15 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description="clinician e-mailed", ordering="emailed_at")
     def notified(self, obj: Alert):
         if obj.emailed_at:
-            return f"{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}"
+            return date_format(timezone.localtime(obj.emailed_at), "SHORT_DATETIME_FORMAT")
         return "queued" if obj.notified_at else "–"
 
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
         if obj.acknowledged_at:
             who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
-            return f"acknowledged by {who}, {timezone.localtime(obj.acknowledged_at):%Y-%m-%d %H:%M}"
+            when = date_format(timezone.localtime(obj.acknowledged_at), "SHORT_DATETIME_FORMAT")
+            return f"acknowledged by {who}, {when}"
         if obj.resolved_at:
             return "no longer holds"
         return "open"

@@ -1,4 +1,3 @@
-from datetime import timedelta
 from functools import partial, wraps
 
 from django.contrib import admin
@@ -6,7 +5,6 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from .models import Alert, DiaryEntry, Patient
@@ -39,10 +37,11 @@ def plain_numbers(value: str) -> bool:
     return True
 
 
-def patients_without_recent_entry(queryset, today=None):
-    """Patients with no entry in the last 3 days (today included)."""
-    today = today or timezone.localdate()
-    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gt=today - timedelta(days=NO_ENTRY_DAYS))
+def patients_without_recent_entry(queryset):
+    """Patients with no entry in the last 3 days (their today included), counted by each patient's
+    own day: entries are dated in the patient's time zone."""
+    queryset = queryset.with_local_days(quiet_from=NO_ENTRY_DAYS - 1)
+    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gte=OuterRef("quiet_from"))
     return queryset.filter(~Exists(recent))
 
 

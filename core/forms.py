@@ -8,9 +8,11 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
-from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest
+from .dates import day_label
+from .models import SYMPTOM_GROUPS, WEIGHT_RANGE, DiaryEntry, Patient, PregnancyTest, weight_to_kg
 from .widgets import GroupedCheckboxes, ScaleWidget
 
 User = get_user_model()
@@ -144,7 +146,7 @@ class EntryForm(forms.ModelForm):
         url = reverse("entry_detail", args=[day])
         return format_html(
             'You already have an entry for {}. <a href="{}">Open that entry</a> to change it.',
-            f"{day.day} {day:%B %Y}",
+            day_label(day),
             url,
         )
 
@@ -157,22 +159,59 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 class ProfileForm(CourseDatesMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    # Typed in the patient's unit (weight_unit), stored in kilograms (Patient.weight_kg).
+    weight = forms.DecimalField(
+        label=_("Weight"), required=False, max_digits=4, decimal_places=1,
+        widget=forms.NumberInput(attrs={"min": 20, "max": 660, "step": "0.1", "inputmode": "decimal"}),
+        help_text=_("Optional: 45 to 660 lb, or 20 to 300 kg. Used to work out your cumulative dose per kilogram."),
+    )
 
     class Meta:
         model = Patient
-        fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-                  "reminder_hour"]
+        fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight", "weight_unit",
+                  "reminder_hour", "can_become_pregnant"]
         widgets = {
             "course_start": DateInput(),
             "course_end": DateInput(),
             "reminder_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "daily_dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200}),
-            "weight_kg": forms.NumberInput(attrs={"min": 20, "max": 300, "step": "0.1"}),
+            "weight_unit": forms.RadioSelect,
         }
+        labels = {"weight_unit": _("Weight in"), "can_become_pregnant": _("I can become pregnant")}
         help_texts = {
             "daily_dose_mg": "0 to 200 mg, as prescribed.",
-            "weight_kg": "Optional, 20 to 300 kg. Used to work out your cumulative dose per kilogram.",
+            "can_become_pregnant": _("Shows your pregnancy-test calendar and contraception reminders (iPLEDGE)."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weight"].initial = self.instance.weight
+        self.fields["weight_unit"].required = False  # a browser always sends one; otherwise keep the saved unit
+        clinicians = list(self.instance.clinicians.all()) if self.instance.pk else []
+        if clinicians:
+            # Where a clinician is assigned, theirs is the setting that counts: shown, not editable
+            # (a disabled field keeps its saved value whatever a request sends).
+            field = self.fields["can_become_pregnant"]
+            field.disabled = True
+            names = ", ".join(c.get_full_name() or c.get_username() for c in clinicians)
+            field.help_text = _("Set by your clinician (%(names)s). Tell them if it is not right.") % {"names": names}
+
+    def clean_weight_unit(self) -> str:
+        return self.cleaned_data["weight_unit"] or self.instance.weight_unit
+
+    def clean(self):
+        cleaned = super().clean()
+        weight, unit = cleaned.get("weight"), cleaned.get("weight_unit")
+        if weight is not None and unit:
+            low, high = WEIGHT_RANGE[unit]
+            if not low <= weight <= high:
+                self.add_error("weight", _("Enter a weight from %(low)s to %(high)s %(unit)s, or leave it empty.")
+                               % {"low": low, "high": high, "unit": unit})
+            else:
+                self.instance.weight_kg = weight_to_kg(weight, unit)
+        elif "weight" in cleaned:
+            self.instance.weight_kg = None
+        return cleaned
 
 
 class ScaledChoiceField(forms.TypedChoiceField):

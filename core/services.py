@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import course, episodes, rules
+from .dates import day_label
 from .models import (
     LOCKED_RULES,
     Alert,
@@ -261,7 +262,7 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
         if test.result == PregnancyTest.Result.POSITIVE:
             rule = Rule.objects.get(code="pregnancy-positive")
             _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date,
-                   detail=f"Positive test on {test.date.isoformat()}")
+                   detail=f"Positive test on {day_label(test.date)}")
         course_alerts_sync(test.patient, test.patient.today())
 
 
@@ -287,7 +288,7 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     if source and source not in open_alerts:
         rule = Rule.objects.filter(code="pregnancy-test-due", enabled=True).first()
         if rule is not None:
-            _raise(patient, rule, source=source, on=due.due, detail=f"Test due {due.due.isoformat()} ({due.reason})")
+            _raise(patient, rule, source=source, on=due.due, detail=f"Test due {day_label(due.due)} ({due.reason})")
     stale = [pk for open_source, pk in open_alerts.items() if open_source != source]
     if stale:
         Alert.objects.filter(pk__in=stale).update(resolved_at=timezone.now())

@@ -22,6 +22,7 @@ from . import accounts, education, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
+from .dates import day_label, weekday_label
 from .findings import current_findings, findings_context, with_care_team
 from .forms import EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
@@ -64,7 +65,7 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
-        **findings_context(current_findings(patient, today)),
+        **findings_context(current_findings(patient, today), patient.tz),
     }
     urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
     return urgent, render_to_string("core/_dashboard_body.html", context, request)
@@ -101,10 +102,10 @@ def diary_rows(entries) -> SafeString:
     base = reverse("diary_list")
     return format_html_join(
         "",
-        '<tr><th scope="row"><a href="{}{}/">{} {} {} {}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<tr><th scope="row"><a href="{}{}/">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
         "<td>{} min{}</td></tr>",
         (
-            (base, e.date.isoformat(), f"{e.date:%a}", e.date.day, f"{e.date:%b}", e.date.year, e.skin_dryness,
+            (base, e.date.isoformat(), weekday_label(e.date, abbreviated=True), e.skin_dryness,
              e.lip_dryness, e.eye_dryness, e.mood, e.sun_minutes, ", sunscreen" if e.sunscreen else "")
             for e in entries
         ),
@@ -154,7 +155,7 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
     else:
         form = EntryForm(patient=patient, instance=entry)
     findings = with_care_team(Alert.objects.filter(patient=patient, source="").unresolved().covering(entry.date))
-    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings)}
+    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings, patient.tz)}
     return render(request, "core/entry_form.html", context, status=_status(form))
 
 
@@ -169,7 +170,7 @@ def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
     entry = entry_for(patient, day)
     if request.method == "POST":
         services.entry_delete(entry=entry)
-        messages.success(request, f"The entry for {day.isoformat()} is deleted.")
+        messages.success(request, f"The entry for {day_label(day)} is deleted.")
         return redirect("diary_list")
     return render(request, "core/entry_delete.html", {"entry": entry})
 

@@ -205,6 +205,8 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 # American English only (the audience is the United States: iPLEDGE, the FDA label): no translation
 # machinery on every string. Dates and numbers follow the en-US formats (LANGUAGE_CODE).
 USE_I18N = False
+# The en-US formats spelled out ("December 6, 2026", 12-hour times with a.m./p.m.): isodiary/formats.
+FORMAT_MODULE_PATH = ["isodiary.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------

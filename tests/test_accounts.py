@@ -70,7 +70,7 @@ def test_password_change(patient_client, patient):
 
 
 PROFILE = {"display_name": "Pat", "time_zone": "Europe/London", "course_start": "2026-01-05", "daily_dose_mg": "40",
-           "weight_kg": "61.5"}
+           "weight": "61.5", "weight_unit": "kg"}
 
 
 def test_profile_saves_every_field(patient_client, patient):
@@ -82,7 +82,7 @@ def test_profile_saves_every_field(patient_client, patient):
 
 
 def test_profile_weight_is_optional(patient_client, patient):
-    assert patient_client.post("/accounts/profile/", {**PROFILE, "weight_kg": ""}).status_code == 302
+    assert patient_client.post("/accounts/profile/", {**PROFILE, "weight": ""}).status_code == 302
     patient.refresh_from_db()
     assert patient.weight_kg is None
 
@@ -90,8 +90,8 @@ def test_profile_weight_is_optional(patient_client, patient):
 @pytest.mark.parametrize(
     "field, value, ok",
     [("daily_dose_mg", "0", True), ("daily_dose_mg", "200", True), ("daily_dose_mg", "201", False),
-     ("daily_dose_mg", "-1", False), ("weight_kg", "20", True), ("weight_kg", "19.9", False),
-     ("weight_kg", "300", True), ("weight_kg", "300.1", False), ("weight_kg", "heavy", False),
+     ("daily_dose_mg", "-1", False), ("weight", "20", True), ("weight", "19.9", False),
+     ("weight", "300", True), ("weight", "300.1", False), ("weight", "heavy", False), ("weight_unit", "st", False),
      ("time_zone", "Mars/Olympus", False), ("course_start", "2026-02-30", False)],
 )
 def test_profile_validation(patient_client, field, value, ok):

@@ -302,7 +302,8 @@ def test_every_notification_is_on_the_alert_page(mailer, doctor, client):
     assert "New urgent alert" in page and "dr_house" in page
     assert alert.emailed_at is not None
     queue = client.get("/admin/core/alert/").content.decode()
-    assert f"{timezone.localtime(alert.emailed_at):%Y-%m-%d %H:%M}" in queue
+    local = timezone.localtime(alert.emailed_at)  # US: 12/07/2026 1:05 p.m.
+    assert f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'}" in queue
 
 
 def test_another_clinician_does_not_see_the_alert_or_its_notifications(mailer, doctor, client):
