@@ -111,7 +111,8 @@ def next_pregnancy_test(
     if course_start is None or today <= course_start:
         return missing
     if missing is not None and not any(t > course_start for t in tests):
-        return TestDue(min(missing.due, course_start), missing.reason, missing_before_course=True)
+        return TestDue(min(missing.due, course_start), f"{missing.reason}: your course start has passed without it",
+                       missing_before_course=True)
     last = tests[-1] if tests else course_start
     if course_end is None or last < course_end:
         monthly = add_months(last, 1)
