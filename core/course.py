@@ -108,7 +108,7 @@ def next_pregnancy_test(
     tests = sorted(tests)
     before = [t for t in tests if course_start is None or t <= course_start]
     missing = _before_course(before, course_start, today)
-    if course_start is None or today <= course_start:
+    if course_start is None or (missing is not None and today <= course_start):
         return missing
     if missing is not None and not any(t > course_start for t in tests):
         return TestDue(min(missing.due, course_start), f"{missing.reason}: your course start has passed without it",

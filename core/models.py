@@ -36,8 +36,10 @@ class Symptom(models.TextChoices):
     """Red-flag symptoms: the signs the Medication Guide says need a call to the doctor. Most are its
     "stop taking isotretinoin and call your doctor right away" signs; for fainting or feeling weak and
     for being very thirsty or urinating a lot it says to call or tell your doctor (not to stop), and for
-    an allergic reaction to get emergency help. Every one raises the urgent red-flag rule. The codes
-    are stored in diary entries and name anchors on /learn/warning-signs/: never rename one, only add."""
+    an allergic reaction to get emergency help. Every one raises the urgent red-flag rule, and the
+    finding gives each sign's own advice (SIGN_ADVICE). The codes are stored in diary entries and name
+    anchors on /learn/warning-signs/: never rename one, only add. The last two (PREGNANCY_SIGNS) are
+    not red flags: they raise pregnancy-risk, and only a patient who can become pregnant is asked."""
 
     HEADACHE_VISION = "headache_vision", "Bad headache, blurred vision, dizziness, nausea or vomiting"
     VISION = "vision", "Any change in your vision, or eye pain"
@@ -65,8 +67,8 @@ class Symptom(models.TextChoices):
     SELF_HARM = "self_harm", "Thoughts of harming or killing yourself"
     # Asked only of a patient who can become pregnant (core.forms.EntryForm); they raise the
     # pregnancy-risk rule, not red-flag.
-    MISSED_PERIOD = "missed_period", _("I missed my period")
-    UNPROTECTED_SEX = "unprotected_sex", _("I had sex without using two forms of birth control")
+    MISSED_PERIOD = "missed_period", "I missed my period"
+    UNPROTECTED_SEX = "unprotected_sex", "I had sex without using two forms of birth control"
 
 
 PREGNANCY_GROUP = _("Pregnancy (your prescriber's team sees these answers)")
