@@ -59,7 +59,7 @@ DEFAULT_RULES = [
         "threshold": 3,
         "run_days": None,
         "message": "Your mood is much lower than in the past week.",
-        "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you start to feel sad or have other signs of depression. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
+        "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you start to feel sad or have crying spells. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "learn_slug": "mood",
         "learn_anchor": "",
     },

@@ -30,7 +30,7 @@ TEXTS = [
     ("mood-drop",
      "Keep an eye on how you feel over the next days and tell your prescriber if it does not lift. If you notice "
      "signs of depression, stop taking isotretinoin and call your prescriber right away.",
-     f"{STOP}: the Medication Guide says to do this if you start to feel sad or have other signs of depression. "
+     f"{STOP}: the Medication Guide says to do this if you start to feel sad or have crying spells. "
      f"{UNSAFE}",
      "urgent"),
     ("phq9-moderate",
