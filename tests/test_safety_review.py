@@ -177,7 +177,8 @@ def test_pregnancy_risk_is_a_safety_rule(can_become_pregnant):
 
 def test_pregnancy_risk_e_mails_the_clinician_like_any_urgent_finding_without_saying_what(settings,
                                                                                            can_become_pregnant):
-    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"}}
+    locmem = "django.core.mail.backends.locmem.EmailBackend"
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "BACKENDS": {"default": locmem}}
     settings.ESCALATION_EMAIL = ""
     doctor = ClinicianFactory(username="dr_p", email="p@clinic.example")
     can_become_pregnant.clinicians.add(doctor)
