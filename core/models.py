@@ -13,6 +13,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
+
 CLINICIANS_GROUP = "Clinicians"
 NOTES_MAX_LENGTH = 2000
 
@@ -401,6 +403,11 @@ class Rule(models.Model):
         for name in ("title", "message", "advice"):
             if not (getattr(self, name) or "").strip():
                 errors[name] = "This text is shown to patients and clinicians: it cannot be empty."
+        if self.severity and self.advice and not rules.severity_fits(self.severity, self.advice):
+            # One rule for severity: advice to stop taking isotretinoin is urgent, advice to call a warning.
+            least = rules.minimum_severity(self.advice)
+            action = "stop taking isotretinoin" if least == Severity.URGENT else "call"
+            errors["severity"] = f"This advice tells the patient to {action}: its severity must be at least {least}."
         if self.locked:
             if not self.enabled:
                 errors["enabled"] = f"{LOCKED_MESSAGE} It cannot be switched off."

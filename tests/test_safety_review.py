@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from core import education, notifications, rules, services
@@ -378,3 +379,31 @@ def test_the_migration_rewords_the_previous_defaults_raises_their_severity_and_k
     for code in ("phq2-positive", "pregnancy-risk"):
         rule = Rule.objects.get(code=code)
         assert {f: getattr(rule, f) for f in DEFAULTS[code]} == DEFAULTS[code]
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x-Long-pass-99"))
+    return client
+
+
+def rule_form(rule: Rule, **changes) -> dict:
+    fields = ("title", "severity", "threshold", "run_days", "message", "advice", "learn_slug", "learn_anchor")
+    return {f: getattr(rule, f) if getattr(rule, f) is not None else "" for f in fields} | {"enabled": "on"} | changes
+
+
+@pytest.mark.parametrize("code, lower, least", [("mood-low", "warning", "urgent"), ("dryness-high", "info", "warning")])
+def test_the_rule_admin_refuses_a_severity_below_what_the_advice_says(superuser_client, code, lower, least):
+    rule = Rule.objects.get(code=code)
+    response = superuser_client.post(f"/admin/core/rule/{rule.pk}/change/", rule_form(rule, severity=lower))
+    assert response.status_code == 200 and f"its severity must be at least {least}" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.severity == DEFAULTS[code]["severity"]
+
+
+def test_the_rule_admin_accepts_a_severity_that_fits_the_advice(superuser_client):
+    rule = Rule.objects.get(code="sunburn-blistering")
+    form = rule_form(rule, severity="warning", advice="Contact your prescriber or a doctor today.")
+    assert superuser_client.post(f"/admin/core/rule/{rule.pk}/change/", form).status_code == 302
+    rule.refresh_from_db()
+    assert rule.severity == "warning"
