@@ -228,7 +228,10 @@ class ContraceptionForm(forms.ModelForm):
         model = Patient
         fields = ["contraception_primary", "contraception_secondary"]
         help_texts = {
-            "contraception_primary": "For example an IUD, an implant, the pill.",
+            "contraception_primary": _(
+                "For example an IUD, an implant, or a birth control pill with estrogen. A progestin-only "
+                "\u201cminipill\u201d does not count."
+            ),
             "contraception_secondary": "A second, different method used at the same time, for example condoms.",
         }
 

@@ -308,6 +308,11 @@ def test_a_course_start_with_missing_tests_says_so_and_raises_the_missed_test_wa
     assert "course start has passed" in alert.detail  # the clinician reads why
 
 
+def test_the_contraception_form_says_a_minipill_does_not_count(patient_client, can_become_pregnant):
+    page = patient_client.get("/pregnancy/").content.decode()
+    assert "progestin-only" in page and "minipill" in page and "does not count" in page
+
+
 # --- Item 8: the missed-test warning reopens --------------------------------------------------------
 
 
