@@ -1,7 +1,7 @@
 """The current default warning rules and the Clinicians group's permissions.
 
-Migrations 0002, 0004, 0009, 0011 and 0013_i19_safety_review carry their own frozen copies (a migration must not change
-when this file does); tests/test_migrations.py checks that a fresh install ends with exactly these.
+Migrations 0002, 0004, 0009, 0011 and 0013 carry their own frozen copies (a migration must not
+change when this file does); tests/test_migrations.py checks that a fresh install ends with exactly these.
 Tests also check every default against core.rules and the education pages, and `install()`
 re-creates them where a transactional test flushed the database."""
 
@@ -103,7 +103,7 @@ DEFAULT_RULES = [
         "threshold": None,
         "run_days": None,
         "message": "You reported a symptom that needs medical attention.",
-        "advice": "Do what the advice for each sign you reported says (below). Call 911 for hives, a swollen face or mouth, or trouble breathing; for signs of a stroke; or for a seizure that is a first seizure, lasts over 5 minutes or is followed by another.",
+        "advice": "Do what the advice for each sign you reported says (below). Call 911 for hives, a swollen face or mouth, or trouble breathing; for signs of a stroke; and for a seizure that is a first seizure, lasts over 5 minutes, is followed by another, leaves the person with trouble breathing or waking up, or hurt, happens in water, or happens to someone who is pregnant.",
         "learn_slug": "warning-signs",
         "learn_anchor": "",
     },

@@ -119,7 +119,7 @@ SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
     ("Mood and mind", [Symptom.HALLUCINATIONS, Symptom.SELF_HARM]),
     (PREGNANCY_GROUP, [Symptom.MISSED_PERIOD, Symptom.UNPROTECTED_SEX]),
 ]
-PREGNANCY_SIGNS = frozenset({Symptom.MISSED_PERIOD.value, Symptom.UNPROTECTED_SEX.value})
+PREGNANCY_SIGNS = rules.PREGNANCY_SIGNS  # MISSED_PERIOD and UNPROTECTED_SEX
 
 
 def default_time_zone() -> str:

@@ -216,6 +216,7 @@ def test_another_patients_pregnancy_answers_stay_private(patient_client, patient
 
 def test_every_sign_has_its_own_advice():
     assert set(SIGN_ADVICE) == set(Symptom.values)
+    assert rules.PREGNANCY_SIGNS == {Symptom.MISSED_PERIOD, Symptom.UNPROTECTED_SEX}
 
 
 @pytest.mark.parametrize(

@@ -42,8 +42,9 @@ TEXTS = [
      "Stop taking isotretinoin and call your prescriber right away. If you have trouble breathing, a swollen face "
      "or mouth, a seizure, or slurred speech or weakness on one side, call 911 or your local emergency number.",
      "Do what the advice for each sign you reported says (below). Call 911 for hives, a swollen face or mouth, or "
-     "trouble breathing; for signs of a stroke; or for a seizure that is a first seizure, lasts over 5 minutes or "
-     "is followed by another.",
+     "trouble breathing; for signs of a stroke; and for a seizure that is a first seizure, lasts over 5 minutes, is "
+     "followed by another, leaves the person with trouble breathing or waking up, or hurt, happens in water, or "
+     "happens to someone who is pregnant.",
      "urgent"),
     ("self-harm", SELF_HARM_OLD, SELF_HARM_NEW, "urgent"),
     ("phq9-item9", SELF_HARM_OLD, SELF_HARM_NEW, "urgent"),
