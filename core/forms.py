@@ -51,7 +51,8 @@ def not_in_future(day: date, patient: Patient) -> date:
 SYMPTOMS_HELP = _(
     "If you have one, call your prescriber right away, and for most of them stop taking isotretinoin too: what to "
     "do for each one shows when you save. Thoughts of harming yourself: call or text 988 now, or call 911 if you "
-    "are in danger. Hives, a swollen face or mouth, trouble breathing, a seizure or signs of a stroke: call 911."
+    "are in danger. Hives, a swollen face or mouth, trouble breathing, or signs of a stroke: call 911. A seizure: "
+    "call 911 if it is a first seizure, lasts over 5 minutes or is followed by another."
 )
 PREGNANCY_HELP = _(
     "Your answers, the pregnancy questions included, are seen by your prescriber's team (the clinicians linked to "
