@@ -86,9 +86,26 @@ def dose_summary(
 class TestDue:
     due: date
     reason: str
+    # The course start passed without the two tests iPLEDGE asks for before the first prescription.
+    missing_before_course: bool = False
 
     def missed(self, today: date) -> bool:
         return self.due < today
+
+
+def _before_course(before: list[date], course_start: date | None, today: date) -> TestDue | None:
+    """The screening or confirmation test still to do, given the negative tests up to the course start."""
+    if not before:
+        # Early enough for the second test to fit before the start; today when no start is set.
+        return TestDue(add_days(course_start, -CONFIRMATION_TEST_MIN_DAYS) if course_start else today,
+                       "first test before you start, in a medical setting")
+    confirmation = add_days(before[0], CONFIRMATION_TEST_MIN_DAYS)
+    if before[-1] < confirmation:
+        # The earliest day for it; with no start set yet it is not overdue.
+        return TestDue(confirmation if course_start else max(confirmation, today),
+                       f"second test before you start, at least {CONFIRMATION_TEST_MIN_DAYS} days after "
+                       "the first, in a medical setting")
+    return None
 
 
 def next_pregnancy_test(
@@ -96,22 +113,19 @@ def next_pregnancy_test(
 ) -> TestDue | None:
     """The next pregnancy test iPLEDGE asks for, given the dates of the negative tests: before the
     course a screening test and a confirmation test at least 19 days later; one a month during the
-    course; one a month after the last dose. None when all are done."""
+    course; one a month after the last dose. None when all are done.
+
+    A course start that passes without the two tests before it is said as such (overdue since the
+    start at the latest), not taken for a course under way: until a test is logged after the start,
+    the missing test stays due."""
     tests = sorted(tests)
-    if course_start is None or today <= course_start:
-        before = [t for t in tests if course_start is None or t <= course_start]
-        if not before:
-            # Early enough for the second test to fit before the start; today when no start is set.
-            return TestDue(add_days(course_start, -CONFIRMATION_TEST_MIN_DAYS) if course_start else today,
-                           "first test before you start, in a medical setting")
-        confirmation = add_days(before[0], CONFIRMATION_TEST_MIN_DAYS)
-        if before[-1] < confirmation:
-            # The earliest day for it; with no start set yet it is not overdue.
-            return TestDue(confirmation if course_start else max(confirmation, today),
-                           f"second test before you start, at least {CONFIRMATION_TEST_MIN_DAYS} days after "
-                           "the first, in a medical setting")
-        if course_start is None:
-            return None
+    before = [t for t in tests if course_start is None or t <= course_start]
+    missing = _before_course(before, course_start, today)
+    if course_start is None or (missing is not None and today <= course_start):
+        return missing
+    if missing is not None and not any(t > course_start for t in tests):
+        return TestDue(min(missing.due, course_start), f"{missing.reason}: your course start has passed without it",
+                       missing_before_course=True)
     last = tests[-1] if tests else course_start
     if course_end is None or last < course_end:
         monthly = add_months(last, 1)
@@ -123,11 +137,21 @@ def next_pregnancy_test(
     return None
 
 
-def prescription_deadline(last_negative_test: date | None) -> date | None:
-    """The last day to collect a prescription: the test day is day 1 of the 7-day window."""
-    if last_negative_test is None:
+def prescription_deadline(tests: Iterable[tuple[date, bool]], *, course_start: date | None) -> date | None:
+    """The last day to collect a prescription (the test day is day 1 of the 7-day window), from the
+    patient's tests as (date, negative). None when no test opens a window: after a positive test;
+    after a screening test alone (the first prescription's window counts from the confirmation test,
+    at least 19 days after it); or when no negative test is logged."""
+    tests = sorted(tests)
+    negatives = [day for day, negative in tests if negative]
+    if not negatives or not tests[-1][1]:
         return None
-    return add_days(last_negative_test, PRESCRIPTION_WINDOW_DAYS - 1)
+    last = negatives[-1]
+    during_course = course_start is not None and last > course_start
+    confirmation = last >= add_days(negatives[0], CONFIRMATION_TEST_MIN_DAYS)
+    if not (during_course or confirmation):
+        return None
+    return add_days(last, PRESCRIPTION_WINDOW_DAYS - 1)
 
 
 def contraception_until(course_end: date | None) -> date | None:
@@ -169,9 +193,13 @@ def phq_band(answers: list[int | None]) -> str:
 
 def phq_findings(answers: list[int | None], thresholds: dict[str, int | None]) -> list[tuple[str, str]]:
     """Which PHQ rules fire: (rule code, detail). Only a completed PHQ-9 is scored against the
-    bands; item 9 counts whatever the total."""
+    bands; item 9 counts whatever the total. A positive PHQ-2 (the patient felt down or lost
+    interest on many days) always gives a finding: phq2-positive when no band rule fired."""
+    positive = thresholds.get("phq2-positive")
+    phq2 = answers[0] + answers[1]
+    phq2_finding = ("phq2-positive", f"PHQ-2 total {phq2}")
     if any(a is None for a in answers[2:]):
-        return []
+        return [phq2_finding] if positive is not None and phq2 >= positive else []
     total = sum(answers)
     moderate, severe, item9 = (thresholds.get(code) for code in ("phq9-moderate", "phq9-severe", "phq9-item9"))
     findings = []
@@ -179,6 +207,8 @@ def phq_findings(answers: list[int | None], thresholds: dict[str, int | None]) -
         findings.append(("phq9-severe", f"PHQ-9 total {total} ({phq9_band(total)})"))
     elif moderate is not None and total >= moderate:
         findings.append(("phq9-moderate", f"PHQ-9 total {total} ({phq9_band(total)})"))
+    if positive is not None and phq2 >= positive and not findings:
+        findings.append(phq2_finding)
     if item9 is not None and answers[8] >= item9:
         findings.append(("phq9-item9", f"PHQ-9 item 9 answered {answers[8]}"))
     return findings

@@ -42,10 +42,10 @@ def course_context(patient: Patient, today: date) -> dict:
 
 def pregnancy_context(patient: Patient, today: date) -> dict:
     """The pregnancy-prevention calendar (read only: send_reminders raises a missed-test warning)."""
-    last_negative = patient.pregnancy_tests.filter(result="negative").values_list("date", flat=True).first()
+    tests = [(day, result == "negative") for day, result in patient.pregnancy_tests.values_list("date", "result")]
     return {
         "test_due": services.next_pregnancy_test(patient, today),
-        "collect_by": course.prescription_deadline(last_negative),
+        "collect_by": course.prescription_deadline(tests, course_start=patient.course_start),
         "contraception_until": course.contraception_until(patient.course_end),
     }
 

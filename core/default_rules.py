@@ -1,7 +1,7 @@
 """The current default warning rules and the Clinicians group's permissions.
 
-Migrations 0002, 0004, 0009 and 0011 carry their own frozen copies (a migration must not change
-when this file does); tests/test_migrations.py checks that a fresh install ends with exactly these.
+Migrations 0002, 0004, 0009, 0011 and 0013 carry their own frozen copies (a migration must not
+change when this file does); tests/test_migrations.py checks that a fresh install ends with exactly these.
 Tests also check every default against core.rules and the education pages, and `install()`
 re-creates them where a transactional test flushed the database."""
 
@@ -33,11 +33,11 @@ DEFAULT_RULES = [
     {
         "code": "mood-low",
         "title": "Low mood",
-        "severity": "warning",
+        "severity": "urgent",
         "threshold": 3,
         "run_days": None,
         "message": "Your mood is low today.",
-        "advice": "Talk to someone you trust. If you also notice other signs of depression, stop taking isotretinoin and call your prescriber right away.",
+        "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you start to feel sad or have crying spells. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "learn_slug": "mood",
         "learn_anchor": "",
     },
@@ -55,11 +55,11 @@ DEFAULT_RULES = [
     {
         "code": "mood-drop",
         "title": "Sudden drop in mood",
-        "severity": "warning",
+        "severity": "urgent",
         "threshold": 3,
         "run_days": None,
         "message": "Your mood is much lower than in the past week.",
-        "advice": "Keep an eye on how you feel over the next days and tell your prescriber if it does not lift. If you notice signs of depression, stop taking isotretinoin and call your prescriber right away.",
+        "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you start to feel sad or have crying spells. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "learn_slug": "mood",
         "learn_anchor": "",
     },
@@ -103,7 +103,7 @@ DEFAULT_RULES = [
         "threshold": None,
         "run_days": None,
         "message": "You reported a symptom that needs medical attention.",
-        "advice": "Stop taking isotretinoin and call your prescriber right away. If you have trouble breathing, a swollen face or mouth, a seizure, or slurred speech or weakness on one side, call 911 or your local emergency number.",
+        "advice": "Do what the advice for each sign you reported says (below). Call 911 for hives, a swollen face or mouth, or trouble breathing; for signs of a stroke; and for a seizure that is a first seizure, lasts over 5 minutes, is followed by another, leaves the person with trouble breathing or waking up, or hurt, happens in water, or happens to someone who is pregnant.",
         "learn_slug": "warning-signs",
         "learn_anchor": "",
     },
@@ -114,7 +114,7 @@ DEFAULT_RULES = [
         "threshold": None,
         "run_days": None,
         "message": "You told us you have thoughts of harming yourself.",
-        "advice": "You are not alone. Get help now (the numbers are below), then stop taking isotretinoin and call your prescriber.",
+        "advice": "You are not alone. Get help now: call or text 988, or call 911 if you are in danger. Then stop taking isotretinoin and call your prescriber right away.",
         "learn_slug": "warning-signs",
         "learn_anchor": "self_harm",
     },
@@ -124,13 +124,24 @@ DEFAULT_RULES = [
 # a diary entry.
 DEFAULT_RULES += [
     {
+        "code": "phq2-positive",
+        "title": "PHQ-2 positive",
+        "severity": "urgent",
+        "threshold": 3,
+        "run_days": None,
+        "message": "Your mood check shows you have felt down or lost interest in things on many days.",
+        "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you start to feel sad or lose interest in activities you once enjoyed. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
+        "learn_slug": "mood",
+        "learn_anchor": "mood-check",
+    },
+    {
         "code": "phq9-moderate",
         "title": "PHQ-9 moderate or moderately severe",
-        "severity": "warning",
+        "severity": "urgent",
         "threshold": 10,
         "run_days": None,
         "message": "Your mood check shows moderate or moderately severe symptoms of depression.",
-        "advice": "Call your prescriber right away: the Medication Guide says to stop taking isotretinoin and call if you have signs of depression. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
+        "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you have signs of depression. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "learn_slug": "mood",
         "learn_anchor": "",
     },
@@ -152,7 +163,7 @@ DEFAULT_RULES += [
         "threshold": 1,
         "run_days": None,
         "message": "You told us you have had thoughts that you would be better off dead or of hurting yourself.",
-        "advice": "You are not alone. Get help now (the numbers are below), then stop taking isotretinoin and call your prescriber.",
+        "advice": "You are not alone. Get help now: call or text 988, or call 911 if you are in danger. Then stop taking isotretinoin and call your prescriber right away.",
         "learn_slug": "mood",
         "learn_anchor": "get-help-now",
     },
@@ -179,7 +190,21 @@ DEFAULT_RULES += [
         "learn_anchor": "if-you-think-you-might-be-pregnant",
     },
 ]
-COURSE_RULE_CODES = {"phq9-moderate", "phq9-severe", "phq9-item9", "pregnancy-test-due", "pregnancy-positive"}
+# Entry rule, for a patient who can become pregnant (the entry form asks only them).
+DEFAULT_RULES += [
+    {
+        "code": "pregnancy-risk",
+        "title": "Missed period or sex without two forms of birth control",
+        "severity": "urgent",
+        "threshold": None,
+        "run_days": None,
+        "message": "You reported a missed period or sex without two forms of birth control.",
+        "advice": "Stop taking isotretinoin and call your prescriber right away: isotretinoin causes severe birth defects. If you had sex without two forms of birth control, ask about emergency contraception as soon as possible.",
+        "learn_slug": "pregnancy",
+        "learn_anchor": "if-you-think-you-might-be-pregnant",
+    },
+]
+COURSE_RULE_CODES = {"phq2-positive", "phq9-moderate", "phq9-severe", "phq9-item9", "pregnancy-test-due", "pregnancy-positive"}
 
 CLINICIAN_PERMISSIONS = [
     "view_patient",

@@ -2,16 +2,17 @@
 happens next with an urgent one (data-care-team). Shared by the dashboard, the entry page and the
 pregnancy page."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
 from django.db.models import Exists, OuterRef, Q
 
 from .dates import day_range_label, moment_label, short_day_label
-from .models import Alert, Patient, emailable_clinician
+from .models import SIGN_ADVICE, Alert, Patient, Symptom, emailable_clinician
 
 WARNING_DAYS = 7
 FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "detail", "learn_url", "first_day",
-                  "last_day", "days", "acknowledged_at", "emailed_at"]
+                  "last_day", "days", "acknowledged_at", "emailed_at", "signs"]
 
 
 def with_care_team(alerts):
@@ -42,12 +43,21 @@ def care_team(alert) -> str:
     return "pending" if alert.has_clinician else "none"
 
 
+@dataclass(frozen=True)
+class Sign:
+    code: str
+    label: str
+    advice: str
+
+
 class FindingGroup:
     """The open findings of one rule, shown once: the newest episode, with the dates of the others.
 
     Plain attributes, all formatted here: the dashboard renders these on every visit."""
 
-    CRISIS_RULES = {"self-harm", "phq9-item9"}
+    # Every finding about mood shows the crisis contacts (988, 911), not only those about self-harm.
+    CRISIS_RULES = {"self-harm", "phq9-item9", "mood-low", "mood-persistent-low", "mood-drop", "phq2-positive",
+                    "phq9-moderate", "phq9-severe"}
 
     def __init__(self, alert, tz: tzinfo | None = None):
         self.rule_code = alert.rule_code
@@ -61,6 +71,9 @@ class FindingGroup:
         self.date_label = day_range_label(alert.first_day, alert.last_day, alert.days)
         self.tz = tz  # the patient's: the times they read are in their own time zone
         self.crisis = alert.rule_code in self.CRISIS_RULES
+        # What to do about each sign ticked (red-flag, pregnancy-risk), as the label words it.
+        self.signs = [Sign(code, Symptom(code).label, SIGN_ADVICE[code]) for code in alert.signs or ()
+                      if code in Symptom.values]
         self.earlier: list[str] = []
         self.care_team = care_team(alert)
         self.clinic_only = not alert.has_clinician

@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
 from .dates import day_label
-from .models import SYMPTOM_GROUPS, WEIGHT_RANGE, DiaryEntry, Patient, PregnancyTest, weight_to_kg
+from .models import (
+    PREGNANCY_GROUP,
+    PREGNANCY_SIGNS,
+    SYMPTOM_GROUPS,
+    WEIGHT_RANGE,
+    DiaryEntry,
+    Patient,
+    PregnancyTest,
+    weight_to_kg,
+)
 from .widgets import GroupedCheckboxes, ScaleWidget
 
 User = get_user_model()
@@ -81,13 +90,33 @@ class CourseDatesMixin:
         return course_date_in_range(day, self.instance) if name in self.changed_data else day
 
 
+SYMPTOMS_HELP = _(
+    "If you have one, call your prescriber right away, and for most of them stop taking isotretinoin too: what to "
+    "do for each one shows when you save. Thoughts of harming yourself: call or text 988 now, or call 911 if you "
+    "are in danger. Hives, a swollen face or mouth, trouble breathing, or signs of a stroke: call 911. A seizure: "
+    "call 911 if it is a first seizure, lasts over 5 minutes or is followed by another."
+)
+PREGNANCY_HELP = _(
+    "Your answers, the pregnancy questions included, are seen by your prescriber's team (the clinicians linked to "
+    "your diary)."
+)
+PREGNANCY_SIGNS_REFUSED = _(
+    "The questions about a missed period and sex without two forms of birth control are only for patients who can "
+    "become pregnant. If that is you, ask your prescriber's team to mark it in your record."
+)
+
+
+def symptom_choices(groups) -> list:
+    return [(group, [(s.value, s.label) for s in signs]) for group, signs in groups]
+
+
 class EntryForm(forms.ModelForm):
     symptoms = forms.MultipleChoiceField(
         label="Any of these today?",
-        choices=[(group, [(s.value, s.label) for s in signs]) for group, signs in SYMPTOM_GROUPS],
+        choices=symptom_choices(SYMPTOM_GROUPS),
         required=False,
         widget=GroupedCheckboxes,
-        help_text="If you have one, stop taking isotretinoin and call your prescriber right away.",
+        help_text=SYMPTOMS_HELP,
     )
 
     class Meta:
@@ -123,6 +152,15 @@ class EntryForm(forms.ModelForm):
         # The patient is not a form field: set before the model's own validation runs.
         self.instance.patient = patient
         self.fields["sun_minutes"].initial = 0
+        # The pregnancy questions only for a patient who can become pregnant (or whose entry has an
+        # answer to them already, so that an edit can keep or untick it); others are not offered them.
+        self.pregnancy_asked = patient.can_become_pregnant or bool(PREGNANCY_SIGNS & set(self.instance.symptoms or ()))
+        if self.pregnancy_asked:
+            self.fields["symptoms"].help_text = format_html("{} {}", SYMPTOMS_HELP, PREGNANCY_HELP)
+        else:
+            self.fields["symptoms"].widget.choices = symptom_choices(
+                (group, signs) for group, signs in SYMPTOM_GROUPS if group != PREGNANCY_GROUP
+            )
         if self.instance.pk is None and patient.daily_dose_mg is not None:
             self.fields["dose_mg"].initial = patient.daily_dose_mg
         for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
@@ -149,6 +187,12 @@ class EntryForm(forms.ModelForm):
             day_label(day),
             url,
         )
+
+    def clean_symptoms(self) -> list[str]:
+        symptoms = self.cleaned_data["symptoms"]
+        if not self.pregnancy_asked and PREGNANCY_SIGNS.intersection(symptoms):
+            raise forms.ValidationError(PREGNANCY_SIGNS_REFUSED)
+        return symptoms
 
     def clean_notes(self) -> str:
         return self.cleaned_data["notes"].replace("\r\n", "\n")
@@ -266,7 +310,10 @@ class ContraceptionForm(forms.ModelForm):
         model = Patient
         fields = ["contraception_primary", "contraception_secondary"]
         help_texts = {
-            "contraception_primary": "For example an IUD, an implant, the pill.",
+            "contraception_primary": _(
+                "For example an IUD, an implant, or a birth control pill with estrogen. A progestin-only "
+                "\u201cminipill\u201d does not count."
+            ),
             "contraception_secondary": "A second, different method used at the same time, for example condoms.",
         }
 

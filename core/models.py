@@ -13,7 +13,9 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .dates import day_range_label
 from .rules import threshold_error
 
@@ -40,8 +42,10 @@ class Symptom(models.TextChoices):
     """Red-flag symptoms: the signs the Medication Guide says need a call to the doctor. Most are its
     "stop taking isotretinoin and call your doctor right away" signs; for fainting or feeling weak and
     for being very thirsty or urinating a lot it says to call or tell your doctor (not to stop), and for
-    an allergic reaction to get emergency help. Every one raises the urgent red-flag rule. The codes
-    are stored in diary entries and name anchors on /learn/warning-signs/: never rename one, only add."""
+    an allergic reaction to get emergency help. Every one raises the urgent red-flag rule, and the
+    finding gives each sign's own advice (SIGN_ADVICE). The codes are stored in diary entries and name
+    anchors on /learn/warning-signs/: never rename one, only add. The last two (PREGNANCY_SIGNS) are
+    not red flags: they raise pregnancy-risk, and only a patient who can become pregnant is asked."""
 
     HEADACHE_VISION = "headache_vision", "Bad headache, blurred vision, dizziness, nausea or vomiting"
     VISION = "vision", "Any change in your vision, or eye pain"
@@ -67,7 +71,45 @@ class Symptom(models.TextChoices):
         "hallucinations", "Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"
     )
     SELF_HARM = "self_harm", "Thoughts of harming or killing yourself"
+    # Asked only of a patient who can become pregnant (core.forms.EntryForm); they raise the
+    # pregnancy-risk rule, not red-flag.
+    MISSED_PERIOD = "missed_period", "I missed my period"
+    UNPROTECTED_SEX = "unprotected_sex", "I had sex without using two forms of birth control"
 
+
+PREGNANCY_GROUP = _("Pregnancy (your prescriber's team sees these answers)")
+
+# What to do about each sign, as the Medication Guide words it (stop and call, or call), and when to
+# call 911 as it, the CDC (seizure first aid) and NINDS (stroke) give it: sources on
+# /learn/warning-signs/ and /learn/pregnancy/. Shown in the finding next to each sign ticked.
+STOP_AND_CALL = _("Stop taking isotretinoin and call your prescriber right away.")
+SIGN_ADVICE: dict[str, str] = {
+    **{code: STOP_AND_CALL for code in (
+        "headache_vision", "vision", "painful_dry_eyes", "hearing", "abdominal_pain", "swallowing_heartburn",
+        "bowel_bleeding", "jaundice", "skin_reaction", "leg_bruises", "muscle_weakness", "hallucinations",
+        "missed_period",
+    )},
+    "seizure": _(
+        "Call 911 if it is a first seizure, lasts longer than 5 minutes, is followed by another, or the person has "
+        "trouble breathing or waking up afterwards, is hurt, had it in water, or is pregnant. After any seizure, "
+        "call your prescriber right away."
+    ),
+    "stroke_signs": _("These can be signs of a stroke: call 911 right away. Then call your prescriber."),
+    "fainting_heartbeat": _("Call your prescriber right away."),
+    "thirst_urination": _("Call your prescriber right away."),
+    "allergic_reaction": _(
+        "These are signs of a serious allergic reaction: stop taking isotretinoin and get emergency help right "
+        "away. Call 911."
+    ),
+    "self_harm": _(
+        "Get help now: call or text 988, or call 911 if you are in danger. Then stop taking isotretinoin and call "
+        "your prescriber."
+    ),
+    "unprotected_sex": _(
+        "Stop taking isotretinoin and call your prescriber right away. Ask about emergency contraception as soon as "
+        "possible."
+    ),
+}
 
 # The entry form shows the list in these groups, by part of the body, so that a patient scanning
 # it on a phone finds a sign quickly. Every code is in exactly one group (tests/test_entry_form.py).
@@ -79,7 +121,9 @@ SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
     ("Skin, allergy and muscles", [Symptom.SKIN_REACTION, Symptom.LEG_BRUISES, Symptom.ALLERGIC_REACTION,
                                    Symptom.MUSCLE_WEAKNESS]),
     ("Mood and mind", [Symptom.HALLUCINATIONS, Symptom.SELF_HARM]),
+    (PREGNANCY_GROUP, [Symptom.MISSED_PERIOD, Symptom.UNPROTECTED_SEX]),
 ]
+PREGNANCY_SIGNS = rules.PREGNANCY_SIGNS  # MISSED_PERIOD and UNPROTECTED_SEX
 
 
 class WeightUnit(models.TextChoices):
@@ -384,7 +428,8 @@ class DiaryEntry(models.Model):
 # a per-patient override; their wording can be edited but not emptied. Value: the highest threshold
 # allowed (None: the rule has no threshold, and none may be set). phq9-item9 fires on an item-9
 # answer of at least its threshold, so 1 ("several days") is the most it may ask for.
-LOCKED_RULES: dict[str, int | None] = {"self-harm": None, "red-flag": None, "phq9-item9": 1, "pregnancy-positive": None}
+LOCKED_RULES: dict[str, int | None] = {"self-harm": None, "red-flag": None, "phq9-item9": 1, "pregnancy-positive": None,
+                                      "pregnancy-risk": None, "phq2-positive": 3}
 LOCKED_MESSAGE = "This is a safety rule: it must stay switched on, urgent and as easy to trigger as it is by default."
 
 
@@ -419,6 +464,11 @@ class Rule(models.Model):
         for name in ("title", "message", "advice"):
             if not (getattr(self, name) or "").strip():
                 errors[name] = "This text is shown to patients and clinicians: it cannot be empty."
+        if self.severity and self.advice and not rules.severity_fits(self.severity, self.advice):
+            # One rule for severity: advice to stop taking isotretinoin is urgent, advice to call a warning.
+            least = rules.minimum_severity(self.advice)
+            action = "stop taking isotretinoin" if least == Severity.URGENT else "call"
+            errors["severity"] = f"This advice tells the patient to {action}: its severity must be at least {least}."
         if self.locked:
             if not self.enabled:
                 errors["enabled"] = f"{LOCKED_MESSAGE} It cannot be switched off."
@@ -522,6 +572,9 @@ class Alert(models.Model):
     message = models.CharField(max_length=300)
     advice = models.CharField(max_length=500)
     detail = models.CharField("latest value", max_length=300, blank=True)
+    # The symptom codes of a red-flag or pregnancy-risk episode, for the advice shown for each sign.
+    # Nullable so that SQLite adds the column in place (a rebuilt table would lose its triggers).
+    signs = models.JSONField("signs reported", null=True, blank=True)
     worst = models.CharField("worst value", max_length=300, blank=True)
     learn_url = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)

@@ -6,11 +6,14 @@ and returns the findings. Each rule code maps to one small check function; the n
 against come from the settings, so a threshold change needs no code change.
 """
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 SELF_HARM = "self_harm"
+# Asked only of a patient who can become pregnant; they raise pregnancy-risk, not red-flag.
+PREGNANCY_SIGNS = frozenset({"missed_period", "unprotected_sex"})
 MOOD_DROP_MIN_PRIOR_ENTRIES = 3
 MOOD_DROP_DAYS_BEFORE = 7
 
@@ -69,6 +72,7 @@ THRESHOLD_RANGES: dict[str, tuple[int, int]] = {
     "phq9-moderate": (0, 27),  # PHQ-9 totals
     "phq9-severe": (0, 27),
     "phq9-item9": (0, 3),  # one PHQ item's answer
+    "phq2-positive": (0, 6),  # PHQ-2 totals
 }
 
 
@@ -216,7 +220,7 @@ def sunburn_blistering(day: Day, by_date: Mapping[date, Day], s: RuleSetting) ->
 
 @check("red-flag")
 def red_flag(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
-    ticked = tuple(sorted(day.symptoms - {SELF_HARM}))
+    ticked = tuple(sorted(day.symptoms - {SELF_HARM} - PREGNANCY_SIGNS))
     if ticked:
         return Finding(s.code, s.severity, "reported: " + ", ".join(ticked), anchors=ticked, score=len(ticked))
     return None
@@ -227,3 +231,36 @@ def self_harm(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding 
     if SELF_HARM in day.symptoms:
         return Finding(s.code, s.severity, "thoughts of self-harm reported", anchors=(SELF_HARM,))
     return None
+
+
+@check("pregnancy-risk")
+def pregnancy_risk(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
+    ticked = tuple(sorted(day.symptoms & PREGNANCY_SIGNS))
+    if ticked:
+        return Finding(s.code, s.severity, "reported: " + ", ".join(ticked), anchors=ticked, score=len(ticked))
+    return None
+
+
+# --- One rule for severity ------------------------------------------------------------------------
+
+SEVERITY_ORDER = ["info", "warning", "urgent"]
+
+
+def _sentences(advice: str) -> list[str]:
+    return [s.strip().lower() for s in re.split(r"(?<=[.!?])\s+", advice) if s.strip()]
+
+
+def minimum_severity(advice: str) -> str:
+    """The least severity a finding may have for the advice it gives: urgent when the advice itself
+    says to stop taking isotretinoin (a sentence that does not start with a condition, such as "If
+    your eyes hurt, stop…"), at least a warning when it says to call or tell the prescriber or 911."""
+    sentences = _sentences(advice)
+    if any("stop taking isotretinoin" in s and not s.startswith("if ") for s in sentences):
+        return "urgent"
+    if any(word in s for s in sentences for word in ("call", "tell your prescriber", "contact your prescriber")):
+        return "warning"
+    return "info"
+
+
+def severity_fits(severity: str, advice: str) -> bool:
+    return SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(minimum_severity(advice))

@@ -70,8 +70,12 @@ def learn_url(slug: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# Rules whose findings name the symptoms ticked, each with its own advice (models.SIGN_ADVICE).
+SIGN_RULES = {"red-flag", "pregnancy-risk"}
+
+
 def _detail(code: str, detail: str, anchors: tuple[str, ...]) -> str:
-    if code == "red-flag" and anchors:
+    if code in SIGN_RULES and anchors:
         return "Reported: " + "; ".join(Symptom(code).label for code in anchors)
     return detail[:1].upper() + detail[1:]
 
@@ -166,13 +170,17 @@ def _touching(stored: list[Alert], start: date, end: date) -> tuple[date, date, 
 
 def episode_values(rule: Rule, episode: episodes.Episode) -> dict:
     """An episode's fields as an Alert row stores them."""
-    anchor = episode.anchors[0] if episode.anchors else rule.learn_anchor
+    anchor = episode.anchors[0] if episode.anchors and episode.code != "pregnancy-risk" else rule.learn_anchor
+    signs = None
+    if episode.code in SIGN_RULES:
+        ticked = {*episode.anchors, *episode.worst_anchors}
+        signs = [code for code in Symptom.values if code in ticked]
     return {
         "first_day": episode.first_day, "last_day": episode.last_day, "days": episode.days,
         "severity": episode.severity, "message": rule.message, "advice": rule.advice,
         "detail": _detail(episode.code, episode.latest, episode.anchors)[:300],
         "worst": _detail(episode.code, episode.worst, episode.worst_anchors)[:300],
-        "learn_url": learn_url(rule.learn_slug, anchor),
+        "learn_url": learn_url(rule.learn_slug, anchor), "signs": signs,
     }
 
 
@@ -227,8 +235,10 @@ def entry_delete(*, entry: DiaryEntry) -> None:
 
 
 def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Alert:
-    """Raise (or keep) the alert of one course rule for one source, e.g. a mood check."""
-    alert, _ = Alert.objects.get_or_create(
+    """Raise (or keep) the alert of one course rule for one source, e.g. a mood check. One that was
+    resolved opens again: its condition has returned (a missed test whose patient was marked unable
+    to become pregnant and then able again)."""
+    alert, created = Alert.objects.get_or_create(
         patient=patient,
         rule_code=rule.code,
         source=source,
@@ -239,6 +249,9 @@ def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Ale
             "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
         },
     )
+    if not created and alert.resolved_at is not None:
+        alert.resolved_at = None
+        alert.save(update_fields=["resolved_at"])
     return alert
 
 

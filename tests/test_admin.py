@@ -221,13 +221,19 @@ def test_a_clinician_cannot_acknowledge_another_clinicians_alert(dr_a_client, wo
 
 def test_the_queue_is_open_alerts_urgent_first_then_oldest(dr_a_client, world):
     alice = world["mine"][0]
-    for back, values in ((3, {"sunburn": "mild"}), (2, {"sunburn": "blistering"}), (1, {"symptoms": ["hearing"]})):
+    days = ((4, {"lip_dryness": 9}), (3, {"sunburn": "mild"}), (2, {"sunburn": "blistering"}),
+            (1, {"symptoms": ["hearing"]}))
+    for back, values in days:
         services.entry_save(entry=EntryFactory.build(patient=alice, date=TODAY - timedelta(days=back), **values))
     Alert.objects.filter(rule_code="sunburn").update(acknowledged_at=timezone.now())  # acknowledged: out of the queue
     response = dr_a_client.get("/admin/core/alert/")
-    codes = [a.rule_code for a in response.context["cl"].result_list]
-    # The earlier days are evaluated with today's: today's mood 1 is now a drop from the days before.
-    assert codes == ["sunburn-blistering", "red-flag", "mood-low", "mood-drop"]
+    queue = response.context["cl"].result_list
+    # The earlier days are evaluated with today's: today's mood 1 is a drop from the days before. Both mood
+    # findings are urgent (issue 19); the dryness warning, older than all but mood-low, comes after them.
+    assert {a.rule_code for a in queue[:4]} == {"mood-low", "sunburn-blistering", "mood-drop", "red-flag"}
+    assert [a.rule_code for a in queue][4:] == ["dryness-high"]
+    urgent = [a.created_at for a in queue[:4]]
+    assert urgent == sorted(urgent) and queue[4].created_at < urgent[1]  # oldest first within urgent
 
 
 def test_diary_entries_are_read_only_for_clinicians(dr_a_client, world):
@@ -282,7 +288,7 @@ def test_the_index_opens_with_the_clinicians_summary(dr_a_client, world):
     DiaryEntry.objects.filter(patient=alice).update(date=TODAY - timedelta(days=5))
     services.entry_save(entry=EntryFactory.build(patient=alice, date=TODAY - timedelta(days=4), symptoms=["jaundice"]))
     page = dr_a_client.get("/admin/").content.decode()
-    assert 'data-summary="open-urgent">1<' in page
+    assert 'data-summary="open-urgent">2<' in page  # the red flag, and the mood of 1 (urgent: issue 19)
     assert 'data-summary="quiet-patients">1<' in page
 
 
@@ -292,13 +298,14 @@ def test_patient_list_columns_and_filters(dr_a_client, world):
     alice.save()
     response = dr_a_client.get("/admin/core/patient/")
     row = response.context["cl"].result_list[0]
-    assert (row.last_entry_date, row.logged_14, row.open_level) == (TODAY, 1, 2)
+    assert (row.last_entry_date, row.logged_14, row.open_level) == (TODAY, 1, 3)  # mood 1: urgent (issue 19)
     page = response.content.decode()
-    assert "iso-warning" in page and ">10<" in page
+    assert "iso-urgent" in page and ">10<" in page
     for sort in range(1, 6):
         assert dr_a_client.get(f"/admin/core/patient/?o={sort}").status_code == 200
         assert dr_a_client.get(f"/admin/core/patient/?o=-{sort}").status_code == 200
-    assert "Alice" not in dr_a_client.get("/admin/core/patient/?urgent=yes").content.decode().split("<tbody>")[-1]
+    urgent = dr_a_client.get("/admin/core/patient/?urgent=yes").content.decode().split("<tbody>")[-1]
+    assert "Alice" in urgent and "Bob" not in urgent  # her mood of 1 is urgent (issue 19); Bob is not dr_a's
     assert "Alice" not in dr_a_client.get("/admin/core/patient/?quiet=3").content.decode().split("<tbody>")[-1]
 
 

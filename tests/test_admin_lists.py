@@ -65,8 +65,9 @@ EXPECTED = {
     "/admin/core/moodcheck/": ["Tess"],
     "/admin/core/pregnancytest/": ["Tess"],
     "/admin/core/rule/": ["dryness-high", "dryness-persistent", "mood-drop", "mood-low", "mood-persistent-low",
-                          "phq9-item9", "phq9-moderate", "phq9-severe", "pregnancy-positive", "pregnancy-test-due",
-                          "red-flag", "self-harm", "sun-unprotected", "sunburn", "sunburn-blistering"],
+                          "phq2-positive", "phq9-item9", "phq9-moderate", "phq9-severe", "pregnancy-positive",
+                          "pregnancy-risk", "pregnancy-test-due", "red-flag", "self-harm", "sun-unprotected",
+                          "sunburn", "sunburn-blistering"],
 }
 
 

@@ -93,6 +93,30 @@ def test_phq_findings_at_each_boundary(total, expected):
     assert [code for code, _ in phq_findings(answers_for(total), THRESHOLDS)] == expected
 
 
+WITH_PHQ2 = THRESHOLDS | {"phq2-positive": 3}
+
+
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        # A positive PHQ-2 (3 or more) is never filed without a finding, whatever the PHQ-9 total.
+        ([2, 1, 0, 0, 0, 0, 0, 0, 0], ["phq2-positive"]),  # total 3: "minimal"
+        ([3, 3, 0, 0, 0, 0, 0, 0, 0], ["phq2-positive"]),  # total 6: "mild"
+        ([2, 1, 3, 3, 0, 0, 0, 0, 0], ["phq2-positive"]),  # total 9: "mild"
+        ([3, 3] + [None] * 7, ["phq2-positive"]),  # the PHQ-2 alone
+        ([1, 1, 0, 0, 0, 0, 0, 0, 0], []),  # PHQ-2 of 2: negative
+        ([1, 1] + [None] * 7, []),
+        # A band rule that fired already says to stop and call: no second finding.
+        ([3, 3, 3, 1, 0, 0, 0, 0, 0], ["phq9-moderate"]),
+        ([3, 3, 3, 3, 3, 3, 2, 0, 0], ["phq9-severe"]),
+        ([0, 0, 3, 3, 3, 1, 0, 0, 0], ["phq9-moderate"]),
+        ([2, 1, 0, 0, 0, 0, 0, 0, 1], ["phq2-positive", "phq9-item9"]),
+    ],
+)
+def test_a_positive_phq2_always_gives_a_finding(answers, expected):
+    assert [code for code, _ in phq_findings(answers, WITH_PHQ2)] == expected
+
+
 def test_item_9_alone_is_urgent_whatever_the_total():
     answers = [0, 0, 0, 0, 0, 0, 0, 0, 1]
     assert [code for code, _ in phq_findings(answers, THRESHOLDS)] == ["phq9-item9"]
@@ -171,11 +195,68 @@ def test_a_test_is_missed_the_day_after_it_was_due():
     ],
 )
 def test_the_prescription_window_is_7_days_counting_the_test_day_as_day_1(test_day, last_day_to_collect):
-    assert course.prescription_deadline(test_day) == last_day_to_collect
+    # A test during the course opens the window of that month's prescription.
+    collect_by = course.prescription_deadline([(test_day, True)], course_start=test_day - timedelta(days=40))
+    assert collect_by == last_day_to_collect
     assert (last_day_to_collect - test_day).days + 1 == 7
 
 
+NEG, POS = True, False
+SCREENING, CONFIRMATION = D(2026, 1, 2), D(2026, 1, 21)  # 19 days apart; the course starts on 31 January
+
+
+@pytest.mark.parametrize(
+    "tests, start, collect_by",
+    [
+        # No test, or a lone screening test before the course: no prescription yet, so no window.
+        ([], COURSE_START, None),
+        ([(SCREENING, NEG)], COURSE_START, None),
+        ([(SCREENING, NEG)], None, None),
+        # A second test less than 19 days after the first is not the confirmation test.
+        ([(SCREENING, NEG), (D(2026, 1, 20), NEG)], COURSE_START, None),
+        # The first prescription's window counts from the confirmation test.
+        ([(SCREENING, NEG), (CONFIRMATION, NEG)], COURSE_START, D(2026, 1, 27)),
+        ([(SCREENING, NEG), (CONFIRMATION, NEG)], None, D(2026, 1, 27)),
+        # During the course, from each monthly test.
+        ([(SCREENING, NEG), (CONFIRMATION, NEG), (D(2026, 2, 21), NEG)], COURSE_START, D(2026, 2, 27)),
+        # A monthly test of a patient whose earlier tests were never logged still opens the window.
+        ([(D(2026, 3, 2), NEG)], COURSE_START, D(2026, 3, 8)),
+        # After a positive test: no window, whatever came before it.
+        ([(SCREENING, NEG), (CONFIRMATION, POS)], COURSE_START, None),
+        ([(SCREENING, NEG), (CONFIRMATION, NEG), (D(2026, 2, 21), POS)], COURSE_START, None),
+        ([(D(2026, 3, 2), POS)], COURSE_START, None),
+    ],
+)
+def test_the_collection_window(tests, start, collect_by):
+    assert course.prescription_deadline(tests, course_start=start) == collect_by
+
+
+@pytest.mark.parametrize(
+    "tests, today, expected",
+    [
+        # The course start passed with no test at all: the screening test is still due (overdue since
+        # 19 days before the start), said as missing, not a switch to monthly tests.
+        ([], D(2026, 2, 3), (D(2026, 1, 12), True)),
+        # With only the screening test: the confirmation test, overdue since the start at the latest.
+        ([SCREENING], D(2026, 2, 3), (D(2026, 1, 21), True)),
+        ([D(2026, 1, 20)], D(2026, 2, 3), (COURSE_START, True)),
+        # Two tests too close together: still missing the confirmation test.
+        ([SCREENING, D(2026, 1, 10)], D(2026, 2, 3), (D(2026, 1, 21), True)),
+        # Both tests before the start: the monthly calendar as usual.
+        ([SCREENING, CONFIRMATION], D(2026, 2, 3), (D(2026, 2, 21), False)),
+        # A test logged after the start takes the calendar on from it.
+        ([D(2026, 2, 5)], D(2026, 2, 10), (D(2026, 3, 5), False)),
+    ],
+)
+def test_a_course_start_with_missing_tests_says_so(tests, today, expected):
+    result = due(tests, today=today)
+    assert (result.due, result.missing_before_course) == expected
+    assert result.missed(today) == expected[1]
+    if expected[1]:
+        assert "your course start has passed without it" in result.reason
+
+
 def test_no_window_without_a_negative_test_and_contraception_until_a_month_after():
-    assert course.prescription_deadline(None) is None
+    assert course.prescription_deadline([], course_start=None) is None
     assert course.contraception_until(D(2026, 1, 31)) == D(2026, 2, 28)
     assert course.contraception_until(None) is None

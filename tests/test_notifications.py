@@ -211,7 +211,7 @@ def test_one_digest_a_day_from_the_digest_hour(mailer, doctor):
     [digest] = mail.outbox
     assert digest.subject == "2 new alerts"
     notifications.run(at(7, 1))
-    log(patient, days_ago=3, mood=2)  # new, but today's digest went out
+    log(patient, days_ago=3, sun_minutes=90)  # new, but today's digest went out
     notifications.run(at(18, 0))
     assert len(mail.outbox) == 1
     notifications.run(at(7, 0, day=1))

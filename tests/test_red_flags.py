@@ -10,11 +10,11 @@ from django.apps import apps
 
 from core import education
 from core.default_rules import DEFAULT_RULES
-from core.models import SYMPTOM_GROUPS, Alert, Rule, RuleOverride, Symptom
+from core.models import PREGNANCY_GROUP, PREGNANCY_SIGNS, SYMPTOM_GROUPS, Alert, Rule, RuleOverride, Symptom
 from tests.factories import entry_data
 
 pytestmark = pytest.mark.django_db
-SIGNS = [code for code in Symptom.values if code != "self_harm"]
+SIGNS = [code for code in Symptom.values if code not in {"self_harm", *PREGNANCY_SIGNS}]
 
 
 def finding(page: str, code: str) -> str:
@@ -29,7 +29,8 @@ def test_the_new_signs_are_there_and_the_old_codes_are_kept():
            "muscle_weakness", "allergic_reaction", "hallucinations", "self_harm"}
     new = {"vision", "painful_dry_eyes", "seizure", "stroke_signs", "fainting_heartbeat", "thirst_urination",
            "leg_bruises", "swallowing_heartburn"}
-    assert set(Symptom.values) == old | new
+    pregnancy = {"missed_period", "unprotected_sex"}  # issue 19: asked of a patient who can become pregnant
+    assert set(Symptom.values) == old | new | pregnancy
     assert "back" not in Symptom.ABDOMINAL_PAIN.label and "bowel" in Symptom.ABDOMINAL_PAIN.label
 
 
@@ -53,8 +54,9 @@ def test_every_sign_raises_an_urgent_red_flag_linking_to_its_own_anchor(patient_
 def test_the_entry_form_groups_the_signs_in_fieldsets_by_part_of_the_body(patient_client):
     page = patient_client.get("/diary/new/").content.decode()
     groups = re.findall(r'<fieldset class="checkbox-group">\s*<legend>([^<]+)</legend>(.*?)</fieldset>', page, re.S)
-    assert [name for name, _ in groups] == [name for name, _ in SYMPTOM_GROUPS]
-    for (_, html), (_, signs) in zip(groups, SYMPTOM_GROUPS, strict=True):
+    shown = [(name, signs) for name, signs in SYMPTOM_GROUPS if name != PREGNANCY_GROUP]  # not for this patient
+    assert [name for name, _ in groups] == [name for name, _ in shown]
+    for (_, html), (_, signs) in zip(groups, shown, strict=True):
         assert re.findall(r'name="symptoms"[^>]*value="([a-z_]+)"', html) == [s.value for s in signs]
 
 
@@ -85,7 +87,9 @@ def test_phq9_10_to_19_tells_the_patient_to_call_and_names_the_band(patient_clie
     patient_client.post("/mood-check/", {f"q{n}": str(a) for n, a in enumerate(answers, start=1)})
     alert = Alert.objects.get(patient=patient, rule_code="phq9-moderate")
     assert sum(answers) == total and f"({band})" in alert.detail
-    assert alert.advice.startswith("Call your prescriber right away")  # as the Medication Guide says
+    # As the Medication Guide says (issue 19: urgent, and no "call" without "stop").
+    assert alert.advice.startswith("Stop taking isotretinoin and call your prescriber right away")
+    assert alert.severity == "urgent"
     assert "next few days" not in alert.advice
 
 
@@ -95,14 +99,18 @@ MIGRATION = importlib.import_module("core.migrations.0009_red_flag_symptoms_and_
 # The review of issue 15 reworded some of 0009's texts again; 0011 takes them from 0009's wording.
 REWORDED = {(code, field): (old, new) for code, field, old, new in
             importlib.import_module("core.migrations.0011_rule_wording_review").TEXTS}
+# Issue 19's safety review (0013) rewords some advice once more.
+REWORDED_AGAIN = {(code, "advice"): (old, new) for code, old, new, _ in
+                  importlib.import_module("core.migrations.0015_safety_review").TEXTS}
 
 
 def test_the_migration_writes_the_same_texts_as_fresh_installs():
     defaults = {rule["code"]: rule for rule in DEFAULT_RULES}
     for code, field, old, new in MIGRATION.TEXTS:
-        if (code, field) in REWORDED:
-            assert REWORDED[(code, field)][0] == new, (code, field)  # 0011 picks up 0009's text...
-            new = REWORDED[(code, field)][1]  # ...and ends on today's default
+        for later in (REWORDED, REWORDED_AGAIN):
+            if (code, field) in later:
+                assert later[(code, field)][0] == new, (code, field)  # a later one picks up the text...
+                new = later[(code, field)][1]  # ...and ends on today's default
         assert defaults[code][field] == new, (code, field)
         assert old != new
 

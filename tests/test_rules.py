@@ -124,7 +124,7 @@ def test_mood_persistent_low_is_urgent():
     history = [day(before(1), mood=2), day(before(2), mood=2)]
     findings = {f.code: f for f in evaluate(day(mood=2), history, SETTINGS)}
     assert findings["mood-persistent-low"].severity == "urgent"
-    assert findings["mood-low"].severity == "warning"
+    assert findings["mood-low"].severity == "urgent"  # issue 19: its advice is to stop and call
 
 
 # --- mood-drop ----------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def test_the_dashboard_shows_the_last_7_days_findings_that_still_hold(patient_cl
     Alert.objects.filter(rule_code="sun-unprotected").update(acknowledged_by=clinician,
                                                              acknowledged_at=timezone.now())
     page = patient_client.get("/").content.decode()
-    assert sorted(warnings_on(page)) == [("mood-low", "warning"), ("sun-unprotected", "warning")]
+    assert sorted(warnings_on(page)) == [("mood-low", "urgent"), ("sun-unprotected", "warning")]  # mood: issue 19
     assert "Reviewed by your clinician on" in page
 
 
@@ -185,7 +185,7 @@ def test_the_dashboard_shows_one_element_per_rule_with_the_other_dates(patient_c
     save(patient, TODAY - timedelta(days=3), mood=8)  # a logged day above the threshold ends that episode
     save(patient, TODAY, mood=3)
     page = patient_client.get("/").content.decode()
-    assert warnings_on(page) == [("mood-low", "warning")]
+    assert warnings_on(page) == [("mood-low", "urgent")]  # its advice is to stop and call (issue 19)
     assert "also on" in page
     earlier = TODAY - timedelta(days=4)
     assert f"{earlier:%B} {earlier.day}<" in page.split("also on", 1)[1][:40]
