@@ -1,16 +1,19 @@
 """Input validation. Field names are a public contract (see the issues)."""
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
-from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest
+from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest, Unusual
 from .widgets import GroupedCheckboxes, ScaleWidget
 
 User = get_user_model()
@@ -19,8 +22,14 @@ DRYNESS_ANCHORS = ("0 = none", "10 = worst imaginable")
 MOOD_ANCHORS = ("0 = worst", "10 = best")
 
 
+KNOWN_TIME_ZONES = frozenset(available_timezones())
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For password resets only.")
+    # Filled by static/js/isodiary.js from the browser's own setting; empty without JavaScript.
+    time_zone = forms.CharField(required=False, max_length=64,
+                                widget=forms.HiddenInput(attrs={"data-browser-time-zone": True}))
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -31,6 +40,12 @@ class SignupForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this e-mail address already exists. Try signing in.")
         return email
+
+    def clean_time_zone(self) -> str:
+        """The browser's zone when it is one we know, else the clinic's default: never an error,
+        the patient can change it in their profile."""
+        zone = self.cleaned_data["time_zone"]
+        return zone if zone in KNOWN_TIME_ZONES else settings.TIME_ZONE
 
 
 class DateInput(forms.DateInput):
@@ -47,7 +62,23 @@ def not_in_future(day: date, patient: Patient) -> date:
     return day
 
 
+DRYNESS_FIELDS = ("skin_dryness", "lip_dryness", "eye_dryness")
+
+
+def day_label(day: date) -> str:
+    """A day as a patient reads it: "Sunday, December 6"."""
+    return date_format(day, "l, F j")
+
+
 class EntryForm(forms.ModelForm):
+    # Required, but checked in clean(): a ticked sign answers the question by itself.
+    anything_unusual = forms.ChoiceField(
+        label=gettext_lazy("Anything unusual today?"),
+        choices=Unusual.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("A new or worse symptom, or anything that worries you."),
+    )
     symptoms = forms.MultipleChoiceField(
         label="Any of these today?",
         choices=[(group, [(s.value, s.label) for s in signs]) for group, signs in SYMPTOM_GROUPS],
@@ -68,6 +99,7 @@ class EntryForm(forms.ModelForm):
             "dose_mg",
             "sunscreen",
             "sunburn",
+            "anything_unusual",
             "symptoms",
             "notes",
         ]
@@ -83,7 +115,11 @@ class EntryForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         }
 
-    def __init__(self, *args, patient: Patient, **kwargs):
+    def __init__(self, *args, patient: Patient, carried_from: DiaryEntry | None = None,
+                 ask_day: date | None = None, **kwargs):
+        """`carried_from`: an earlier entry whose dryness the new one starts from (the view picks it).
+        `ask_day`: the patient's today, when it is after midnight and yesterday is not logged: the
+        date is then a choice of yesterday or today, with neither chosen."""
         super().__init__(*args, **kwargs)
         self.patient = patient
         # The patient is not a form field: set before the model's own validation runs.
@@ -94,6 +130,30 @@ class EntryForm(forms.ModelForm):
         for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
             self.fields[name].error_messages["required"] = "Choose a number from 0 to 10."
             self.fields[name].help_text = ""  # the scale shows its anchors itself
+        # Asked afresh every time, an edit too: the stored answer is never pre-checked.
+        self.initial.pop("anything_unusual", None)
+        if carried_from is not None:
+            note = gettext("Same as %(day)s. Change it if it is different today.") % {
+                "day": day_label(carried_from.date)}
+            for name in DRYNESS_FIELDS:
+                self.initial[name] = getattr(carried_from, name)
+                self.fields[name].help_text = note
+        if ask_day is not None:
+            days = [ask_day - timedelta(days=1), ask_day]
+            self.fields["date"].label = gettext("Which day is this entry for?")
+            self.fields["date"].widget = forms.RadioSelect(choices=[
+                (days[0].isoformat(), gettext("Yesterday, %(day)s") % {"day": day_label(days[0])}),
+                (days[1].isoformat(), gettext("Today, %(day)s") % {"day": day_label(days[1])}),
+            ])
+            self.initial.pop("date", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("symptoms"):
+            cleaned["anything_unusual"] = Unusual.YES  # a ticked sign is never dropped, whatever the answer
+        elif not cleaned.get("anything_unusual") and "anything_unusual" not in self.errors:
+            self.add_error("anything_unusual", gettext("Answer yes or no."))
+        return cleaned
 
     def clean_date(self):
         day = not_in_future(self.cleaned_data["date"], self.patient)
@@ -118,7 +178,22 @@ class EntryForm(forms.ModelForm):
         return self.cleaned_data["notes"].replace("\r\n", "\n")
 
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+# The audience is in the United States: its main zones first, then all the others.
+US_TIME_ZONES = [
+    ("America/New_York", gettext_lazy("Eastern (America/New_York)")),
+    ("America/Chicago", gettext_lazy("Central (America/Chicago)")),
+    ("America/Denver", gettext_lazy("Mountain (America/Denver)")),
+    ("America/Phoenix", gettext_lazy("Arizona (America/Phoenix)")),
+    ("America/Los_Angeles", gettext_lazy("Pacific (America/Los_Angeles)")),
+    ("America/Anchorage", gettext_lazy("Alaska (America/Anchorage)")),
+    ("Pacific/Honolulu", gettext_lazy("Hawaii (Pacific/Honolulu)")),
+    ("America/Puerto_Rico", gettext_lazy("Atlantic (America/Puerto_Rico)")),
+]
+TIME_ZONE_CHOICES = [
+    (gettext_lazy("United States"), US_TIME_ZONES),
+    (gettext_lazy("Other time zones"),
+     [(name, name) for name in sorted(KNOWN_TIME_ZONES - {zone for zone, _ in US_TIME_ZONES})]),
+]
 
 
 class ProfileForm(forms.ModelForm):
