@@ -71,13 +71,13 @@ def day_label(day: date) -> str:
 
 
 class EntryForm(forms.ModelForm):
-    # Required, but checked in clean(): a ticked sign answers the question by itself.
+    # Required, except when a sign is ticked: that answers the question by itself (see clean()).
     anything_unusual = forms.ChoiceField(
         label=gettext_lazy("Anything unusual today?"),
         choices=Unusual.choices,
-        required=False,
         widget=forms.RadioSelect,
-        help_text=gettext_lazy("A new or worse symptom, or anything that worries you."),
+        help_text=gettext_lazy("A new or worse symptom, or a worry."),
+        error_messages={"required": gettext_lazy("Answer yes or no.")},
     )
     symptoms = forms.MultipleChoiceField(
         label="Any of these today?",
@@ -112,8 +112,10 @@ class EntryForm(forms.ModelForm):
             "sun_minutes": forms.NumberInput(attrs={"min": 0, "max": 1440, "inputmode": "numeric"}),
             "dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200, "inputmode": "numeric"}),
             "sunburn": forms.RadioSelect,
-            "notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            "notes": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
         }
+        labels = {"sun_minutes": gettext_lazy("Minutes in sun"), "dose_mg": gettext_lazy("Dose taken (mg)")}
+        help_texts = {"sun_minutes": gettext_lazy("0 to 1440"), "dose_mg": gettext_lazy("Empty if none taken.")}
 
     def __init__(self, *args, patient: Patient, carried_from: DiaryEntry | None = None,
                  ask_day: date | None = None, **kwargs):
@@ -132,9 +134,10 @@ class EntryForm(forms.ModelForm):
             self.fields[name].help_text = ""  # the scale shows its anchors itself
         # Asked afresh every time, an edit too: the stored answer is never pre-checked.
         self.initial.pop("anything_unusual", None)
+        if self.is_bound and self.fields["symptoms"].widget.value_from_datadict(self.data, self.files, "symptoms"):
+            self.fields["anything_unusual"].required = False
         if carried_from is not None:
-            note = gettext("Same as %(day)s. Change it if it is different today.") % {
-                "day": day_label(carried_from.date)}
+            note = gettext("Same as %(day)s") % {"day": day_label(carried_from.date)}
             for name in DRYNESS_FIELDS:
                 self.initial[name] = getattr(carried_from, name)
                 self.fields[name].help_text = note
@@ -151,8 +154,6 @@ class EntryForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("symptoms"):
             cleaned["anything_unusual"] = Unusual.YES  # a ticked sign is never dropped, whatever the answer
-        elif not cleaned.get("anything_unusual") and "anything_unusual" not in self.errors:
-            self.add_error("anything_unusual", gettext("Answer yes or no."))
         return cleaned
 
     def clean_date(self):
