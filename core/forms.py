@@ -28,7 +28,7 @@ KNOWN_TIME_ZONES = frozenset(available_timezones())
 class SignupForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For password resets only.")
     # Filled by static/js/isodiary.js from the browser's own setting; empty without JavaScript.
-    time_zone = forms.CharField(required=False, max_length=64,
+    time_zone = forms.CharField(required=False,
                                 widget=forms.HiddenInput(attrs={"data-browser-time-zone": True}))
 
     class Meta(UserCreationForm.Meta):
