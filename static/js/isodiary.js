@@ -5,14 +5,13 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 
-  // Sign-up: the browser's own time zone, so that "today" is the patient's day (checked by the server).
+  // Sign-up: the browser's time zone (the server checks it).
   var zone = document.querySelector("input[data-browser-time-zone]");
   if (zone && window.Intl) {
     zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   }
 
-  // Entry form: the red-flag list opens under "Anything unusual today?" = yes. Without this script
-  // it is always shown; a ticked sign keeps it open whatever the answer.
+  // Entry form: the red-flag list opens under "yes" or a ticked sign; without this script it is shown.
   var list = document.getElementById("div_id_symptoms");
   var answers = document.querySelectorAll("input[name=anything_unusual]");
   if (list && answers.length) {
