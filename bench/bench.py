@@ -264,7 +264,7 @@ def entry_form(entry: DiaryEntry) -> dict:
     return {"date": entry.date.isoformat(), "skin_dryness": entry.skin_dryness, "lip_dryness": entry.lip_dryness,
             "eye_dryness": entry.eye_dryness, "mood": entry.mood, "sun_minutes": entry.sun_minutes,
             "sunburn": entry.sunburn, "notes": entry.notes, "anything_unusual": entry.anything_unusual or "no",
-            "symptoms": entry.symptoms, "dose_mg": entry.dose_mg if entry.dose_mg is not None else "",
+            "dose_mg": entry.dose_mg if entry.dose_mg is not None else "",
             **({"sunscreen": "on"} if entry.sunscreen else {})}
 
 

@@ -140,8 +140,10 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST, patient=patient, instance=DiaryEntry(patient=patient))
         if form.is_valid() and _save_entry_or_form_error(form) is not None:
-            messages.success(request, "Saved. Thank you for logging today.")
-            return redirect("entry_detail", day=form.instance.date)
+            day = form.instance.date
+            messages.success(request, "Saved. Thank you for logging today." if day == patient.today() else
+                             gettext("Saved. Thank you for filling in %(day)s.") % {"day": day_label(day)})
+            return redirect("entry_detail", day=day)
         return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=_status(form))
 
     now = timezone.localtime(timezone=patient.tz)

@@ -246,6 +246,13 @@ def test_after_midnight_the_chosen_day_is_saved_and_today_stays_open(patient_cli
         date(2026, 12, 7), date(2026, 12, 8)]
 
 
+def test_a_back_filled_day_is_thanked_for_by_its_name(patient_client, clock):
+    response = patient_client.post("/diary/new/", entry_data(date="2026-12-05"), follow=True)
+    assert "Saved. Thank you for filling in Saturday, December 5." in response.content.decode()
+    response = patient_client.post("/diary/new/", entry_data(date="2026-12-07"), follow=True)
+    assert "Saved. Thank you for logging today." in response.content.decode()
+
+
 def test_after_midnight_without_a_choice_nothing_is_saved(patient_client, chicagoan, clock):
     clock.return_value = chicago_at(1)
     response = patient_client.post("/diary/new/", entry_data(date=...))

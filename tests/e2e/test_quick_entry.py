@@ -136,3 +136,43 @@ def test_sign_up_takes_the_browsers_time_zone(server, browser):
     assert Patient.objects.get(user__username="chicago").time_zone == "America/Chicago"
     context.close()
     assert problems == [], problems
+
+
+def test_the_dashboard_shows_todays_link_first_and_a_missed_day_is_one_tap_away(server, browser, shoot):
+    from core import services
+
+    problems: list[str] = []
+    context, page = phone_page(browser, problems)
+    patient = PatientFactory(user__username="warned")
+    today = patient.today()
+    Patient.objects.filter(pk=patient.pk).update(created_at=patient.created_at - timedelta(days=30))
+    # Three days back: four warnings (lip dryness, low mood, sunburn, sun without sunscreen); four
+    # days back an urgent one (blistering sunburn), which may come first.
+    services.entry_save(entry=EntryFactory.build(patient=patient, date=today - timedelta(days=3), lip_dryness=8,
+                                                 mood=2, sunburn="mild", sun_minutes=120))
+    services.entry_save(entry=EntryFactory.build(patient=patient, date=today - timedelta(days=4),
+                                                 sunburn="blistering"))
+    sign_in(page, server.url, "warned")
+    shoot(page, "dashboard-with-warnings")
+    link = page.get_by_role("link", name="Write today's entry")
+    expect(link).to_be_in_viewport()
+    warnings = page.locator('[data-severity="warning"]')
+    assert warnings.count() >= 3
+    assert link.bounding_box()["y"] < warnings.first.bounding_box()["y"]
+
+    yesterday = today - timedelta(days=1)
+    missed = page.locator(f'a[href="/diary/new/?date={yesterday.isoformat()}"]')
+    expect(missed).to_be_visible()
+    missed.tap()
+    expect(page.locator("#id_date")).to_have_value(yesterday.isoformat())
+    for field, value in {"skin_dryness": 2, "lip_dryness": 2, "eye_dryness": 1, "mood": 7}.items():
+        page.locator(f"label[for=id_{field}_{value}]").tap()
+    page.get_by_label("No", exact=True).tap()
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    # Back-filling never blocks today: the dashboard still offers today's entry, and no longer that day.
+    page.goto(server.url + "/")
+    expect(page.get_by_role("link", name="Write today's entry")).to_be_visible()
+    expect(missed).to_have_count(0)
+    context.close()
+    assert problems == [], problems
