@@ -170,7 +170,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         carried_from=next((entry for entry in recent if entry.date < day), None),
         ask_day=today if ask else None,
     )
-    return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=400 if problem else 200)
+    context = {"form": form, "creating": True, "back_filling": day if day != today else None}
+    return render(request, "core/entry_form.html", context, status=400 if problem else 200)
 
 
 def requested_day(raw: str | None, today: date) -> tuple[date, str | None]:

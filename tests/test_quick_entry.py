@@ -161,6 +161,8 @@ def test_the_dose_comes_from_the_profile(patient_client, patient, clock):
 def test_a_date_link_opens_the_form_on_that_day(patient_client, clock):
     page = new_form(patient_client, "?date=2026-12-03")
     assert 'name="date" value="2026-12-03"' in page
+    assert "How was Thursday, December 3?" in page
+    assert "How are you today?" in new_form(patient_client, "?date=2026-12-07")
 
 
 @pytest.mark.parametrize("query, message", [

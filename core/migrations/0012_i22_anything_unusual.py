@@ -3,8 +3,10 @@
 Entries written before the question stay blank ("not asked"), except those with a red-flag sign
 ticked: their patient did report something unusual that day, and the form now stores every entry
 with a sign as "yes". Nothing is guessed for the others: an entry without a sign may still have
-held something unusual in its notes. Self-contained (no app imports). Adding the column and its constraint rebuilds the table on SQLite,
-which drops the page cache's triggers on it: they are installed again, as 0008 does.
+held something unusual in its notes. Self-contained (no app imports).
+
+Adding the column and its constraint rebuilds the table on SQLite, which drops the page cache's
+triggers on it: they are installed again, as 0008 does.
 """
 
 import importlib

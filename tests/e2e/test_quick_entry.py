@@ -1,7 +1,7 @@
 """Issue 22 in a browser at 360×740: a typical day in three taps, the red-flag list behind one
 question (and simply shown without JavaScript), and the time zone taken from the browser at sign-up."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -59,6 +59,7 @@ def test_a_typical_day_takes_three_taps_on_a_phone(server, browser, shoot):
     # The red-flag list is in the page, hidden until "yes".
     expect(page.locator("input[name=symptoms]")).not_to_have_count(0)
     expect(page.locator("#div_id_symptoms")).to_be_hidden()
+    assert serious(page) == []
 
     taps = 0
     for target in [page.locator("label[for=id_mood_7]"), page.get_by_label("No", exact=True),
@@ -156,6 +157,7 @@ def test_the_dashboard_shows_todays_link_first_and_a_missed_day_is_one_tap_away(
     shoot(page, "dashboard-with-warnings")
     link = page.get_by_role("link", name="Write today's entry")
     expect(link).to_be_in_viewport()
+    assert serious(page) == []
     warnings = page.locator('[data-severity="warning"]')
     assert warnings.count() >= 3
     assert link.bounding_box()["y"] < warnings.first.bounding_box()["y"]
@@ -174,5 +176,39 @@ def test_the_dashboard_shows_todays_link_first_and_a_missed_day_is_one_tap_away(
     page.goto(server.url + "/")
     expect(page.get_by_role("link", name="Write today's entry")).to_be_visible()
     expect(missed).to_have_count(0)
+    context.close()
+    assert problems == [], problems
+
+
+def zone_where_it_is(hour: int) -> str:
+    """A time zone in which it is now `hour` o'clock (an Etc/GMT zone: their signs are reversed)."""
+    offset = (hour - datetime.now(UTC).hour + 12) % 24 - 12  # -12 … +11 hours from UTC
+    return "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+
+
+def test_after_midnight_the_form_asks_which_day(server, browser, shoot):
+    problems: list[str] = []
+    context, page = phone_page(browser, problems)
+    patient = PatientFactory(user__username="nightowl", time_zone=zone_where_it_is(2))
+    today = patient.today()
+    sign_in(page, server.url, "nightowl")
+    page.goto(server.url + "/diary/new/")
+    question = page.get_by_role("group", name="Which day is this entry for?")
+    expect(question).to_be_visible()
+    expect(question.get_by_role("radio")).to_have_count(2)
+    expect(page.locator("input[name=date]:checked")).to_have_count(0)
+    shoot(page, "after-midnight-question")
+    assert serious(page) == []
+    question.get_by_role("radio", name=f"Yesterday, {(today - timedelta(days=1)):%A, %B} "
+                                       f"{(today - timedelta(days=1)).day}").check()
+    for field, value in {"skin_dryness": 2, "lip_dryness": 2, "eye_dryness": 1, "mood": 7}.items():
+        page.locator(f"label[for=id_{field}_{value}]").tap()
+    page.get_by_label("No", exact=True).tap()
+    page.get_by_role("button", name="Save").tap()
+    expect(page.get_by_text("Saved. Thank you for filling in")).to_be_visible()
+    assert DiaryEntry.objects.get(patient=patient).date == today - timedelta(days=1)
+    # Yesterday is logged now: today's entry is no longer asked about.
+    page.goto(server.url + "/diary/new/")
+    expect(page.locator("#id_date")).to_have_value(today.isoformat())
     context.close()
     assert problems == [], problems
