@@ -263,7 +263,7 @@ def signed_in(username: str) -> Client:
 def entry_form(entry: DiaryEntry) -> dict:
     return {"date": entry.date.isoformat(), "skin_dryness": entry.skin_dryness, "lip_dryness": entry.lip_dryness,
             "eye_dryness": entry.eye_dryness, "mood": entry.mood, "sun_minutes": entry.sun_minutes,
-            "sunburn": entry.sunburn, "notes": entry.notes,
+            "sunburn": entry.sunburn, "notes": entry.notes, "anything_unusual": entry.anything_unusual or "no",
             "dose_mg": entry.dose_mg if entry.dose_mg is not None else "",
             **({"sunscreen": "on"} if entry.sunscreen else {})}
 
@@ -288,12 +288,53 @@ def time_in_process(paths: list[str], username: str) -> None:
         print(f"{statistics.median(times[path]):6.2f} ms  {path}")
 
 
+def page_weight(paths: list[str], username: str) -> None:
+    """Bytes a phone (Chromium at 360×740) transfers for each page, headers included, as gunicorn
+    serves it (static files by WhiteNoise, compressed): the first load with an empty browser cache,
+    then the same page opened again."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        cookie, _ = login(base, username)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                          device_scale_factor=2)
+            context.add_cookies([{"name": name, "value": value, "url": base}
+                                 for name, value in (pair.split("=", 1) for pair in cookie.split("; "))])
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            received: list[int] = []
+            cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+            for path in paths:
+                cdp.send("Network.clearBrowserCache")
+                sizes = []
+                for _ in ("first", "repeat"):
+                    received.clear()
+                    page.goto(base + path, wait_until="load")
+                    page.wait_for_timeout(500)  # the last loadingFinished events
+                    sizes.append((sum(received), len(received)))
+                print(f"{path}: first load {sizes[0][0] / 1000:.1f} kB in {sizes[0][1]} responses, "
+                      f"repeat {sizes[1][0] / 1000:.1f} kB in {sizes[1][1]}")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--open-rows", action="store_true", help="print the open alert rows per clinician and stop")
     parser.add_argument("--time", nargs="+", metavar="PATH", help="time these pages in-process instead")
-    parser.add_argument("--user", default="dr00", help="who --time signs in as (default dr00, a clinician)")
+    parser.add_argument("--weight", nargs="+", metavar="PATH",
+                        help="bytes a phone transfers for these pages (first load and repeat) instead")
+    parser.add_argument("--user", default="dr00", help="who --time and --weight sign in as (default dr00)")
     args = parser.parse_args()
     build_dataset()
     if args.open_rows:
@@ -301,6 +342,9 @@ def main() -> None:
         return
     if args.time:
         time_in_process(args.time, args.user)
+        return
+    if args.weight:
+        page_weight(args.weight, args.user)
         return
 
     patient = "p0042"

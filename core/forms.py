@@ -1,17 +1,19 @@
 """Input validation. Field names are a public contract (see the issues)."""
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
-from .dates import day_label
+from .dates import day_label, weekday_label
 from .models import (
     PREGNANCY_GROUP,
     PREGNANCY_SIGNS,
@@ -20,6 +22,7 @@ from .models import (
     DiaryEntry,
     Patient,
     PregnancyTest,
+    Unusual,
     weight_to_kg,
 )
 from .widgets import GroupedCheckboxes, ScaleWidget
@@ -30,15 +33,27 @@ DRYNESS_ANCHORS = ("0 = none", "10 = worst imaginable")
 MOOD_ANCHORS = ("0 = worst", "10 = best")
 
 
+KNOWN_TIME_ZONES = frozenset(available_timezones())
+
+
 class SignupForm(UserCreationForm):
     """An e-mail address already in use is accepted like any other (issue 20): saying so would tell
     anyone that its owner keeps a diary here. Its owner is told by e-mail (accounts.address_reused)."""
 
     email = forms.EmailField(required=True, help_text="For password resets only.")
+    # Filled by static/js/isodiary.js from the browser's own setting; empty without JavaScript.
+    time_zone = forms.CharField(required=False,
+                                widget=forms.HiddenInput(attrs={"data-browser-time-zone": True}))
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_time_zone(self) -> str:
+        """The browser's zone when it is one we know, else the clinic's default: never an error,
+        the patient can change it in their profile."""
+        zone = self.cleaned_data["time_zone"]
+        return zone if zone in KNOWN_TIME_ZONES else settings.TIME_ZONE
 
 
 class DateInput(forms.DateInput):
@@ -110,7 +125,18 @@ def symptom_choices(groups) -> list:
     return [(group, [(s.value, s.label) for s in signs]) for group, signs in groups]
 
 
+DRYNESS_FIELDS = ("skin_dryness", "lip_dryness", "eye_dryness")
+
+
 class EntryForm(forms.ModelForm):
+    # Required, except when a sign is ticked: that answers the question by itself (see clean()).
+    anything_unusual = forms.ChoiceField(
+        label=_("Anything unusual today?"),
+        choices=Unusual.choices,
+        widget=forms.RadioSelect,
+        help_text=_("A new or worse symptom, or a worry."),
+        error_messages={"required": _("Answer yes or no.")},
+    )
     symptoms = forms.MultipleChoiceField(
         label="Any of these today?",
         choices=symptom_choices(SYMPTOM_GROUPS),
@@ -131,6 +157,7 @@ class EntryForm(forms.ModelForm):
             "dose_mg",
             "sunscreen",
             "sunburn",
+            "anything_unusual",
             "symptoms",
             "notes",
         ]
@@ -143,10 +170,16 @@ class EntryForm(forms.ModelForm):
             "sun_minutes": forms.NumberInput(attrs={"min": 0, "max": 1440, "inputmode": "numeric"}),
             "dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200, "inputmode": "numeric"}),
             "sunburn": forms.RadioSelect,
-            "notes": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            "notes": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
         }
+        labels = {"sun_minutes": _("Minutes in sun"), "dose_mg": _("Dose taken (mg)")}
+        help_texts = {"sun_minutes": _("0 to 1440"), "dose_mg": _("Empty if none taken.")}
 
-    def __init__(self, *args, patient: Patient, **kwargs):
+    def __init__(self, *args, patient: Patient, carried_from: DiaryEntry | None = None,
+                 ask_day: date | None = None, **kwargs):
+        """`carried_from`: an earlier entry whose dryness the new one starts from (the view picks it).
+        `ask_day`: the patient's today, when it is after midnight and yesterday is not logged: the
+        date is then a choice of yesterday or today, with neither chosen."""
         super().__init__(*args, **kwargs)
         self.patient = patient
         # The patient is not a form field: set before the model's own validation runs.
@@ -166,6 +199,29 @@ class EntryForm(forms.ModelForm):
         for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
             self.fields[name].error_messages["required"] = "Choose a number from 0 to 10."
             self.fields[name].help_text = ""  # the scale shows its anchors itself
+        # Asked afresh every time, an edit too: the stored answer is never pre-checked.
+        self.initial.pop("anything_unusual", None)
+        if self.is_bound and self.fields["symptoms"].widget.value_from_datadict(self.data, self.files, "symptoms"):
+            self.fields["anything_unusual"].required = False
+        if carried_from is not None:
+            note = gettext("Same as %(day)s") % {"day": weekday_label(carried_from.date, year=False)}
+            for name in DRYNESS_FIELDS:
+                self.initial[name] = getattr(carried_from, name)
+                self.fields[name].help_text = note
+        if ask_day is not None:
+            days = [ask_day - timedelta(days=1), ask_day]
+            self.fields["date"].label = gettext("Which day is this entry for?")
+            self.fields["date"].widget = forms.RadioSelect(choices=[
+                (days[0].isoformat(), gettext("Yesterday, %(day)s") % {"day": weekday_label(days[0], year=False)}),
+                (days[1].isoformat(), gettext("Today, %(day)s") % {"day": weekday_label(days[1], year=False)}),
+            ])
+            self.initial.pop("date", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("symptoms"):
+            cleaned["anything_unusual"] = Unusual.YES  # a ticked sign is never dropped, whatever the answer
+        return cleaned
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -198,7 +254,22 @@ class EntryForm(forms.ModelForm):
         return self.cleaned_data["notes"].replace("\r\n", "\n")
 
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+# The audience is in the United States: its main zones first, then all the others.
+US_TIME_ZONES = [
+    ("America/New_York", _("Eastern (America/New_York)")),
+    ("America/Chicago", _("Central (America/Chicago)")),
+    ("America/Denver", _("Mountain (America/Denver)")),
+    ("America/Phoenix", _("Arizona (America/Phoenix)")),
+    ("America/Los_Angeles", _("Pacific (America/Los_Angeles)")),
+    ("America/Anchorage", _("Alaska (America/Anchorage)")),
+    ("Pacific/Honolulu", _("Hawaii (Pacific/Honolulu)")),
+    ("America/Puerto_Rico", _("Atlantic (America/Puerto_Rico)")),
+]
+TIME_ZONE_CHOICES = [
+    (_("United States"), US_TIME_ZONES),
+    (_("Other time zones"),
+     [(name, name) for name in sorted(KNOWN_TIME_ZONES - {zone for zone, _ in US_TIME_ZONES})]),
+]
 
 
 class ProfileForm(CourseDatesMixin, forms.ModelForm):

@@ -38,6 +38,13 @@ class Sunburn(models.TextChoices):
     BLISTERING = "blistering", "Blistering"
 
 
+class Unusual(models.TextChoices):
+    """The entry's answer to "Anything unusual today?". Blank on entries from before the question."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
 class Symptom(models.TextChoices):
     """Red-flag symptoms: the signs the Medication Guide says need a call to the doctor. Most are its
     "stop taking isotretinoin and call your doctor right away" signs; for fainting or feeling weak and
@@ -370,6 +377,10 @@ class DiaryEntry(models.Model):
     )
     sunscreen = models.BooleanField("I used sunscreen", default=False)
     sunburn = models.CharField(max_length=10, choices=Sunburn.choices, default=Sunburn.NONE)
+    # Blank: the entry was written before the question was asked (migration 0012). Never "no" with
+    # symptoms: the entry form saves a ticked sign as "yes" whatever the answer (core/forms.py).
+    anything_unusual = models.CharField("anything unusual today?", max_length=3, choices=Unusual.choices,
+                                        blank=True)
     symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     created_at = models.DateTimeField(auto_now_add=True)
@@ -392,6 +403,8 @@ class DiaryEntry(models.Model):
                 condition=Q(sun_minutes__gte=0, sun_minutes__lte=1440), name="entry_sun_minutes_range"
             ),
             models.CheckConstraint(condition=Q(sunburn__in=Sunburn.values), name="entry_sunburn_choice"),
+            models.CheckConstraint(condition=Q(anything_unusual__in=["", *Unusual.values]),
+                                   name="entry_anything_unusual_choice"),
             models.CheckConstraint(
                 condition=Q(dose_mg__isnull=True) | Q(dose_mg__lte=200), name="entry_dose_range"
             ),
@@ -407,7 +420,7 @@ class DiaryEntry(models.Model):
     # run (and the database enforces it again on save); asking the database too would cost a
     # query a constraint on every save of the diary. The one-entry-a-day constraint is still checked.
     FIELDS_CHECKED_BY_VALIDATORS = {"skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes", "sunburn",
-                                    "dose_mg", "notes"}
+                                    "dose_mg", "notes", "anything_unusual"}
 
     def validate_constraints(self, exclude=None) -> None:
         super().validate_constraints(exclude={*(exclude or ()), *self.FIELDS_CHECKED_BY_VALIDATORS})

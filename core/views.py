@@ -1,7 +1,7 @@
 """Patient-facing pages. Views orchestrate; models, rules and services decide."""
 
 import csv
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,13 +26,14 @@ from .charts import build_chart
 from .course_views import course_context, pregnancy_context
 from .dates import day_label, weekday_label
 from .findings import current_findings, findings_context, with_care_team
-from .forms import EntryForm, ProfileForm, SignupForm
+from .forms import DRYNESS_FIELDS, EARLIEST_DATE, EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
 from .ratelimit import rate_limited
 from .versions import patient_fragment
 
 CHART_DAYS = 30
 RECENT_DAYS = 14
+MISSED_DAYS = 7  # the dashboard links each of these last days without an entry
 # --- Pages ------------------------------------------------------------------------------------
 
 
@@ -56,12 +59,18 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
     )
     today_entry = next((e for e in entries if e.date == today), None)
     recent_from = today - timedelta(days=RECENT_DAYS - 1)
+    logged = {e.date for e in entries}
+    # Not the days before the account existed: nobody missed those.
+    first = max(today - timedelta(days=MISSED_DAYS), patient.created_at.astimezone(patient.tz).date())
+    missed_days = [day for day in (today - timedelta(days=n) for n in range(1, MISSED_DAYS + 1))
+                   if day >= first and day not in logged]
     context = {
         **course_context(patient, today),
         **(pregnancy_context(patient, today) if patient.can_become_pregnant else {}),
         "patient": patient,
         "today": today,
         "today_entry": today_entry,
+        "missed_days": missed_days,
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
@@ -121,6 +130,10 @@ def _save_entry_or_form_error(form: EntryForm, previous_date: date | None = None
         return None
 
 
+CARRY_OVER_DAYS = 7  # dryness starts from the most recent entry this many days back, at most
+NIGHT_ENDS_HOUR = 4  # before this hour (the patient's time) an entry may well be for yesterday
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
@@ -128,17 +141,53 @@ def entry_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST, patient=patient, instance=DiaryEntry(patient=patient))
         if form.is_valid() and _save_entry_or_form_error(form) is not None:
-            messages.success(request, "Saved. Thank you for logging today.")
-            return redirect("entry_detail", day=form.instance.date)
-    else:
-        initial = {"date": patient.today()}
-        requested = request.GET.get("date", "")
-        try:
-            initial["date"] = min(date.fromisoformat(requested), patient.today())
-        except ValueError:
-            pass
-        form = EntryForm(patient=patient, initial=initial)
-    return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=_status(form))
+            day = form.instance.date
+            thanks = gettext("Saved. Thank you for filling in %(day)s.") % {"day": weekday_label(day, year=False)}
+            messages.success(request, "Saved. Thank you for logging today." if day == patient.today() else thanks)
+            return redirect("entry_detail", day=day)
+        return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=_status(form))
+
+    now = timezone.localtime(timezone=patient.tz)
+    today = now.date()
+    day, problem = requested_day(request.GET.get("date"), today)
+    # One query: whether the day (and yesterday) is logged, and the entry its dryness starts from.
+    recent = list(
+        DiaryEntry.objects.for_patient(patient)
+        .between(day - timedelta(days=CARRY_OVER_DAYS), day)
+        .order_by("-date")
+        .only("date", *DRYNESS_FIELDS)
+    )
+    logged = {entry.date for entry in recent}
+    if problem is None and "date" in request.GET and day in logged:
+        messages.info(request, gettext("You already have an entry for %(day)s. Here it is, to view or change.")
+                      % {"day": weekday_label(day, year=False)})
+        return redirect("entry_detail", day=day)
+    if problem:
+        messages.error(request, problem)
+    ask = "date" not in request.GET and now.hour < NIGHT_ENDS_HOUR and day - timedelta(days=1) not in logged
+    form = EntryForm(
+        patient=patient,
+        initial={"date": day},
+        carried_from=next((entry for entry in recent if entry.date < day), None),
+        ask_day=today if ask else None,
+    )
+    context = {"form": form, "creating": True, "back_filling": day if day != today else None}
+    return render(request, "core/entry_form.html", context, status=400 if problem else 200)
+
+
+def requested_day(raw: str | None, today: date) -> tuple[date, str | None]:
+    """The day a ?date= link opens the form on, or today and what is wrong with the link."""
+    if raw is None:
+        return today, None
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        return today, gettext("That link does not hold a date we can read, so the form is set to today.")
+    if day > today:
+        return today, gettext("That day has not come yet, so the form is set to today.")
+    if day < EARLIEST_DATE:
+        return today, gettext("Entries can go back to January 1, 2000, so the form is set to today.")
+    return day, None
 
 
 @login_required
@@ -240,7 +289,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        Patient.objects.create(user=user)
+        Patient.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
         accounts.address_reused(user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry right away.")

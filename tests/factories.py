@@ -67,6 +67,7 @@ def entry_data(**overrides) -> dict:
         "mood": "7",
         "sun_minutes": "0",
         "sunburn": "none",
+        "anything_unusual": "no",
         "notes": "",
     }
     data.update({k: v for k, v in overrides.items() if v is not None})

@@ -78,8 +78,8 @@ def test_the_form_defaults_to_the_patients_today(patient_client):
 def test_date_query_prefills_the_form(patient_client):
     day = (date.today() - timedelta(days=3)).isoformat()
     assert f'value="{day}"' in patient_client.get(f"/diary/new/?date={day}").content.decode()
-    # Nonsense is ignored, not a 500.
-    assert patient_client.get("/diary/new/?date=not-a-date").status_code == 200
+    # Nonsense is a clear message on the form set to today, not a 500 (tests/test_quick_entry.py).
+    assert patient_client.get("/diary/new/?date=not-a-date").status_code == 400
 
 
 def test_a_duplicate_date_is_a_form_error_linking_to_the_entry(patient_client, patient):

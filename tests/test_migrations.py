@@ -167,3 +167,35 @@ def test_0011_rewords_the_rules_still_holding_the_previous_default_and_keeps_a_c
     assert "988" in Rule.objects.get(code="mood-persistent-low").advice
     migration.backwards(apps, None)
     assert Rule.objects.get(code="mood-low").advice == migration.TEXTS[0][2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0012_answers_yes_where_a_sign_was_ticked_leaves_the_rest_not_asked_and_keeps_the_triggers():
+    from datetime import date
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("core", "0015_safety_review")], [("core", "0016_anything_unusual")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="asked")
+    patient = old.get_model("core", "Patient").objects.create(user=user, time_zone="UTC")
+    Entry = old.get_model("core", "DiaryEntry")
+    scales = {"skin_dryness": 1, "lip_dryness": 1, "eye_dryness": 1, "mood": 7, "sun_minutes": 0}
+    Entry.objects.create(patient=patient, date=date(2026, 11, 1), symptoms=["jaundice"], **scales)
+    Entry.objects.create(patient=patient, date=date(2026, 11, 2), symptoms=[], notes="odd day", **scales)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    answers = dict(new.get_model("core", "DiaryEntry").objects.values_list("date", "anything_unusual"))
+    assert answers == {date(2026, 11, 1): "yes", date(2026, 11, 2): ""}
+    # The page cache's triggers survived the table rebuild: a write to an entry raises the version.
+    Patient = new.get_model("core", "Patient")
+    version = Patient.objects.get(pk=patient.pk).data_version
+    new.get_model("core", "DiaryEntry").objects.filter(date=date(2026, 11, 2)).update(mood=6)
+    assert Patient.objects.get(pk=patient.pk).data_version > version
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -34,7 +34,7 @@ def clean(data: dict) -> dict:
 
 
 ENTRY_FIELDS = ["date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes", "sunscreen",
-                "sunburn", "symptoms", "notes"]
+                "sunburn", "anything_unusual", "symptoms", "notes"]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -16,7 +16,7 @@ from tests.realserver import running_server, signed_in_client
 pytestmark = [pytest.mark.server, pytest.mark.django_db]
 
 ENTRY = {"skin_dryness": "2", "lip_dryness": "3", "eye_dryness": "1", "mood": "6", "sun_minutes": "0",
-         "sunburn": "none", "notes": ""}
+         "sunburn": "none", "anything_unusual": "no", "notes": ""}
 
 
 def post_entry(client: httpx.Client, token: str, day: date) -> int:

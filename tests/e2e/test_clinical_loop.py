@@ -37,6 +37,7 @@ def test_a_red_flag_reaches_the_clinician_and_the_patient_sees_it_reviewed(serve
     page.goto(server.url + "/diary/new/")
     for field, value in {"skin_dryness": 2, "lip_dryness": 2, "eye_dryness": 1, "mood": 7}.items():
         page.locator(f"label[for=id_{field}_{value}]").click()
+    page.get_by_role("radio", name="Yes", exact=True).check()  # "Anything unusual today?" opens the list
     page.get_by_label("Yellow skin or eyes, or dark urine").check()
     page.get_by_role("button", name="Save").click()
     finding = page.locator('[data-warning="red-flag"]')

@@ -35,6 +35,10 @@ def fill_entry(page: Page, base: str, day: date | None = None, **scales) -> None
     values = {"skin_dryness": 2, "lip_dryness": 2, "eye_dryness": 1, "mood": 7, **scales}
     for field, value in values.items():
         page.locator(f"label[for=id_{field}_{value}]").click()
+    page.get_by_role("radio", name="No", exact=True).check()  # "Anything unusual today?"
+    asked = page.locator("input[name=date][type=radio]")  # after midnight, before 4 a.m.: which day?
+    if not day and asked.count():
+        asked.last.check()  # today
     page.get_by_role("button", name="Save").click()
 
 

@@ -27,6 +27,7 @@ def test_the_red_flag_list_on_a_phone(server, phone, shoot):
     sign_in(page, server.url, "phonepat")
     page.goto(server.url + "/diary/new/")
     shoot(page, "entry-form-on-a-phone")
+    page.get_by_role("radio", name="Yes", exact=True).check()  # "Anything unusual today?" opens the list
 
     # Every sign is a labelled checkbox inside its group's fieldset, visible and big enough to tap.
     for group_name, signs in SYMPTOM_GROUPS:
