@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
 from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest
@@ -123,15 +124,22 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    # Any minute, submitted as HH:MM; the browser's time input shows it its own way (en-US: 8:00 PM).
+    reminder_time = forms.TimeField(
+        label=_("Daily reminder at"),
+        help_text=Patient._meta.get_field("reminder_time").help_text,
+        required=False, input_formats=["%H:%M"],
+        error_messages={"invalid": _("Enter a time of day as hours and minutes, e.g. 20:00 for 8:00 p.m.")},
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 60}),
+    )
 
     class Meta:
         model = Patient
         fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-                  "reminder_hour"]
+                  "reminder_time"]
         widgets = {
             "course_start": DateInput(),
             "course_end": DateInput(),
-            "reminder_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "daily_dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200}),
             "weight_kg": forms.NumberInput(attrs={"min": 20, "max": 300, "step": "0.1"}),
         }
