@@ -24,6 +24,8 @@ from pywebpush import WebPusher, WebPushException
 
 from isodiary.env import origin_of
 
+from .models import PushSubscription
+
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 # How long the push service keeps a message for a device that is off: until the end of the patient's
@@ -61,6 +63,12 @@ def service_name(endpoint: str) -> str:
         if host == suffix or host.endswith("." + suffix):
             return name
     return _("A browser")
+
+
+def devices(patient) -> list[dict]:
+    """The patient's subscribed browsers, for the profile's list."""
+    return [{"endpoint": s.endpoint, "name": service_name(s.endpoint), "created_at": s.created_at,
+             "last_used_at": s.last_used_at} for s in PushSubscription.objects.filter(patient=patient)]
 
 
 def payload() -> bytes:

@@ -1,3 +1,4 @@
+from datetime import time
 from io import StringIO
 
 import pytest
@@ -108,6 +109,6 @@ def test_send_reminders_prints_only_when_it_sent_something():
 
     assert output() == ""  # every 15 minutes from cron: nothing to mail the server's admin
     assert output(verbosity=2) == "0 reminders sent.\n"
-    patient = PatientFactory(reminder_hour=0)
+    patient = PatientFactory(reminder_time=time(0))
     assert output() == "1 reminder sent.\n"
     assert patient.reminders.count() == 1

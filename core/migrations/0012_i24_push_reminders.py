@@ -2,8 +2,8 @@
 reminders are claimed in batches before they are sent, and browsers subscribe to Web Push.
 
 `reminder_hour` is copied into `reminder_time` (hour H becomes H:00) and then removed. On SQLite the
-patient table is rebuilt to drop the old check constraint, which drops its data-version trigger:
-installed again at the end, as 0008 does. Frozen: no application imports."""
+patient table is rebuilt to drop the old check constraint: the data-version triggers (0007, 0008y)
+are dropped before and installed again after. Frozen: no application imports."""
 
 import datetime
 import importlib
@@ -12,7 +12,20 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-reinstall_triggers = importlib.import_module("core.migrations.0008_alert_episodes").reinstall_triggers
+version_triggers = importlib.import_module("core.migrations.0007_patient_version_triggers")
+assignment_triggers = importlib.import_module("core.migrations.0008y_alert_episodes_finish")
+
+
+def drop_triggers(apps, schema_editor):
+    """SQLite rebuilds the patient table to drop a constraint, and a trigger of another table that
+    names it stops the rebuild ("no such table: main.core_patient"): they go first, come back after."""
+    version_triggers.drop_triggers(apps, schema_editor)
+    assignment_triggers.drop_assignment_triggers(apps, schema_editor)
+
+
+def install_triggers(apps, schema_editor):
+    version_triggers.install_triggers(apps, schema_editor)
+    assignment_triggers.install_assignment_triggers(apps, schema_editor)
 
 
 def hour_to_time(apps, schema_editor):
@@ -35,8 +48,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Backwards, last: the reversed operations below rebuild the patient table again.
-        migrations.RunPython(migrations.RunPython.noop, reinstall_triggers),
         migrations.CreateModel(
             name='PushSubscription',
             fields=[
@@ -57,6 +68,7 @@ class Migration(migrations.Migration):
             field=models.TimeField(blank=True, help_text="The time of day (your time zone) to remind you if you have not written that day's entry. Empty: no reminder.", null=True, verbose_name='daily reminder at'),
         ),
         migrations.RunPython(hour_to_time, time_to_hour),
+        migrations.RunPython(drop_triggers, install_triggers),
         migrations.RemoveConstraint(
             model_name='patient',
             name='patient_reminder_hour',
@@ -65,6 +77,7 @@ class Migration(migrations.Migration):
             model_name='patient',
             name='reminder_hour',
         ),
+        migrations.RunPython(install_triggers, drop_triggers),
         migrations.AddField(
             model_name='reminder',
             name='channel',
@@ -94,5 +107,4 @@ class Migration(migrations.Migration):
             name='patient',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='push_subscriptions', to='core.patient'),
         ),
-        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
     ]
