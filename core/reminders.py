@@ -97,7 +97,8 @@ def claim(token: str, now: datetime, started: datetime) -> list[Reminder]:
                           .order_by("pk").values_list("pk", flat=True)[:BATCH])
         Reminder.objects.filter(free, pk__in=candidates).update(claim=token, claimed_at=now)
     logged = DiaryEntry.objects.filter(patient=OuterRef("patient"), date=OuterRef("for_date"))
-    return list(Reminder.objects.filter(claim=token, claimed_at=now, sent_at__isnull=True)
+    # The candidates this run's UPDATE took: another run's UPDATE may have taken some first.
+    return list(Reminder.objects.filter(pk__in=candidates, claim=token, claimed_at=now, sent_at__isnull=True)
                 .annotate(logged=Exists(logged)).select_related("patient__user"))
 
 
