@@ -113,7 +113,9 @@ def send_batch(reminders: list[Reminder], pool: ThreadPoolExecutor | None, sende
     summary = Summary()
     stale, due = [], []
     for reminder in reminders:
-        still_due = not reminder.logged and reminder.for_date == reminder.patient.today()
+        patient = reminder.patient
+        still_due = (not reminder.logged and reminder.for_date == patient.today()
+                     and patient.reminder_time is not None and patient.user.is_active)
         (due if still_due else stale).append(reminder)
     targets: dict[int, list[push.Target]] = defaultdict(list)
     if sender is not None:
