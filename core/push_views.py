@@ -56,8 +56,7 @@ def offline(request: HttpRequest) -> HttpResponse:
     return HttpResponse(offline_html())
 
 
-@cache
-def cache_version() -> str:
+def contents_version() -> str:
     """Changes with each release that changes a cached file, the offline page or the worker itself:
     a hash of their contents (hashed static names change with them too, in production)."""
     digest = hashlib.sha256()
@@ -69,10 +68,15 @@ def cache_version() -> str:
     return digest.hexdigest()[:16]
 
 
+cache_version = cache(contents_version)  # once per process: a release restarts the servers
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from the site root so that its scope is the whole site."""
-    context = {"version": cache_version(), "precache": json.dumps([static(name) for name in PRECACHE]),
+    # DEBUG: hashed afresh on each request, so that a stylesheet edited in development is fetched again.
+    version = contents_version() if settings.DEBUG else cache_version()
+    context = {"version": version, "precache": json.dumps([static(name) for name in PRECACHE]),
                "offline": reverse("offline"), "icon": static("icons/icon-192.png")}
     response = HttpResponse(render_to_string("core/sw.js", context), content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"

@@ -21,8 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 def task_email() -> tuple[str, str]:
-    return (_("Something to do in isodiary"),
-            _("Hello,\n\nThere is something for you to do in isodiary. Sign in to see it: {url}\n").format(
+    # Neutral words: a phone's lock screen shows the subject.
+    return (_("Something to do in your diary"),
+            _("Hello,\n\nThere is something for you to do in your diary. Sign in to see it: {url}\n").format(
                 url=settings.SITE_URL.rstrip("/") + reverse("dashboard")))
 
 
