@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -136,8 +137,11 @@ def subscribe(request: HttpRequest) -> JsonResponse:
     if existing is not None and existing.patient_id != patient.pk:
         # Another account's on this browser: the page subscribes afresh (a new endpoint) and tries again.
         return _bad(_("This browser gets another account's reminders."), status=409)
-    subscription, created = PushSubscription.objects.update_or_create(
-        endpoint=endpoint, defaults={"patient": patient, "p256dh": keys["p256dh"], "auth": keys["auth"]})
+    try:
+        subscription, created = PushSubscription.objects.update_or_create(
+            endpoint=endpoint, defaults={"patient": patient, "p256dh": keys["p256dh"], "auth": keys["auth"]})
+    except IntegrityError:  # the same endpoint posted twice at once: the other request stored it
+        return _bad(_("This browser's subscription was just saved. Reload the page."), status=409)
     return JsonResponse({"ok": True, "id": subscription.pk}, status=201 if created else 200)
 
 
