@@ -327,6 +327,80 @@ def page_weight(paths: list[str], username: str) -> None:
         server.wait(timeout=30)
 
 
+def reminders_bench(count: int) -> None:
+    """send_reminders with `count` patients due, each with one push subscription, against a fake push
+    service (bench/fake_push.py, its own process) that answers each request after 100 ms."""
+    import base64
+    import threading
+    import urllib.request
+    from datetime import time as clock
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from core.models import PushSubscription, Reminder
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    def point(key) -> bytes:
+        return key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+
+    vapid, browser = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    settings.VAPID_PUBLIC_KEY = b64(point(vapid))
+    settings.VAPID_PRIVATE_KEY = b64(vapid.private_numbers().private_value.to_bytes(32, "big"))
+    settings.VAPID_SUBJECT = "mailto:bench@example.org"
+    service = subprocess.Popen([sys.executable, str(ROOT / "bench/fake_push.py"), "0.1"], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        origin = f"http://127.0.0.1:{service.stdout.readline().strip()}"
+        settings.WEBPUSH_ALLOWED_ORIGINS = [("http", "127.0.0.1", int(origin.rsplit(":", 1)[1]))]
+        have = Patient.objects.filter(user__username__startswith="r").count()
+        started = time.monotonic()
+        for start in range(have, count, 5000):
+            names = [f"r{i:07d}" for i in range(start, min(count, start + 5000))]
+            with transaction.atomic():
+                users = User.objects.bulk_create(User(username=n, email=f"{n}@example.org", password="!")
+                                                 for n in names)
+                Patient.objects.bulk_create(Patient(user=u, time_zone="UTC", reminder_time=clock(0)) for u in users)
+        keys = {"p256dh": b64(point(browser)), "auth": b64(os.urandom(16))}
+        PushSubscription.objects.all().delete()
+        Reminder.objects.all().delete()
+        ids = Patient.objects.filter(user__username__startswith="r").order_by("pk").values_list("pk", flat=True)
+        for chunk_start in range(0, count, 5000):
+            chunk = list(ids[chunk_start:chunk_start + 5000])
+            PushSubscription.objects.bulk_create(PushSubscription(patient_id=pk, endpoint=f"{origin}/push/{pk}", **keys)
+                                                 for pk in chunk)
+        print(f"dataset: {count:,} patients due, each with one subscription ({time.monotonic() - started:.0f} s)")
+        samples, done = [], threading.Event()
+
+        def sample_memory() -> None:  # this process's resident memory while it sends, twice a second
+            while not done.wait(0.5):
+                status = Path("/proc/self/status").read_text()
+                samples.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+
+        sampler = threading.Thread(target=sample_memory, daemon=True)
+        sampler.start()
+        started = time.monotonic()
+        call_command("send_reminders", verbosity=2)
+        took = time.monotonic() - started
+        done.set()
+        answered = int(urllib.request.urlopen(origin + "/count").read())  # noqa: S310 - loopback, our own
+        sent = Reminder.objects.filter(sent_at__isnull=False, channel="push").count()
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+    print(f"\nsend_reminders, {timezone.now():%Y-%m-%d %H:%M} UTC, database {connection.vendor}, "
+          f"{settings.WEBPUSH_WORKERS} push threads, {os.cpu_count()} cores, fake push service answering after 100 ms")
+    print("| due | sent (recorded) | requests answered | seconds | per second | 100,000 at this rate | "
+          "resident MB during the run (first, peak) |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| {count:,} | {sent:,} | {answered:,} | {took:.0f} | {sent / took:.0f} | "
+          f"{100_000 / (sent / took) / 60:.1f} min | {samples[0]:.0f}, {max(samples):.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
@@ -335,7 +409,11 @@ def main() -> None:
     parser.add_argument("--weight", nargs="+", metavar="PATH",
                         help="bytes a phone transfers for these pages (first load and repeat) instead")
     parser.add_argument("--user", default="dr00", help="who --time and --weight sign in as (default dr00)")
+    parser.add_argument("--reminders", type=int, metavar="N", help="time send_reminders with N push reminders due")
     args = parser.parse_args()
+    if args.reminders:
+        reminders_bench(args.reminders)
+        return
     build_dataset()
     if args.open_rows:
         open_rows()

@@ -138,7 +138,7 @@ class PatientAdmin(ScopedAdmin):
     show_full_result_count = False
     actions = ["export_entries_csv"]
     fields = ["account", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-              "weight_unit", "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
+              "weight_unit", "reminder_time", "contraception_primary", "contraception_secondary", "can_become_pregnant",
               "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]

@@ -10,11 +10,13 @@ from django.db import models
 from django.utils import timezone
 
 from . import twofactor
-from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Reminder, RuleOverride
+from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, PushSubscription, Reminder, RuleOverride
 
 FORMAT = "isodiary-export/1"
 ACCOUNT_FIELDS = ["username", "email", "first_name", "last_name", "date_joined", "last_login"]
-NOT_EXPORTED = {"id", "patient", "user", "data_version", "rules_version"}
+# A push subscription's keys encrypt messages to that browser and mean nothing elsewhere; a
+# reminder's claim is the sending run's bookkeeping.
+NOT_EXPORTED = {"id", "patient", "user", "data_version", "rules_version", "p256dh", "auth", "claim", "claimed_at"}
 # Fields of the clinic's, not the patient's, listed by name so that every other field (a new one too)
 # is exported. The acknowledgement note is the clinician's private note (issue 14: the patient sees
 # that the alert was reviewed and its outcome, never the note); the e-mail times are the clinic's
@@ -29,6 +31,7 @@ RECORDS = {
     "pregnancy_tests": (PregnancyTest, ["date"], []),
     "threshold_changes": (RuleOverride, ["updated_at"], ["rule", "set_by"]),
     "reminders_sent": (Reminder, ["sent_at"], []),
+    "push_subscriptions": (PushSubscription, ["created_at"], []),
 }
 
 

@@ -280,15 +280,22 @@ class ProfileForm(CourseDatesMixin, forms.ModelForm):
         widget=forms.NumberInput(attrs={"min": 20, "max": 660, "step": "0.1", "inputmode": "decimal"}),
         help_text=_("Optional: 45 to 660 lb, or 20 to 300 kg. Used to work out your cumulative dose per kilogram."),
     )
+    # Any minute, submitted as HH:MM; the browser's time input shows it its own way (en-US: 8:00 PM).
+    reminder_time = forms.TimeField(
+        label=_("Daily reminder at"),
+        help_text=Patient._meta.get_field("reminder_time").help_text,
+        required=False, input_formats=["%H:%M"],
+        error_messages={"invalid": _("Enter a time of day as hours and minutes, e.g. 20:00 for 8:00 p.m.")},
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 60}),
+    )
 
     class Meta:
         model = Patient
         fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight", "weight_unit",
-                  "reminder_hour", "can_become_pregnant"]
+                  "reminder_time", "can_become_pregnant"]
         widgets = {
             "course_start": DateInput(),
             "course_end": DateInput(),
-            "reminder_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "daily_dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200}),
             "weight_unit": forms.RadioSelect,
         }

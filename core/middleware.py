@@ -71,7 +71,8 @@ class TwoFactorMiddleware:
     not given one in this session reaches only the pages below: every other page, the whole admin
     included, sends them to enter a code, or to set up an authenticator if they have none yet."""
 
-    OPEN_VIEWS = {"two_factor", "two_factor_verify", "logout", "admin:logout", "healthz", "readyz"}
+    OPEN_VIEWS = {"two_factor", "two_factor_verify", "logout", "admin:logout", "healthz", "readyz",
+                  "manifest", "service_worker", "offline"}  # the web app's public files
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -250,12 +250,12 @@ class Patient(models.Model):
     course_end = models.DateField(
         "course end", null=True, blank=True, help_text="The planned (or actual) day of the last dose."
     )
-    reminder_hour = models.PositiveSmallIntegerField(
-        "daily reminder at",
+    reminder_time = models.TimeField(
+        _("daily reminder at"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(23)],
-        help_text="Hour of the day (0–23, your time zone) to e-mail a reminder if you have not logged. Empty: none.",
+        help_text=_("The time of day (your time zone) to remind you if you have not written that day's entry. "
+                    "Empty: no reminder."),
     )
     # Set by the clinician.
     can_become_pregnant = models.BooleanField("can become pregnant", default=False)
@@ -290,9 +290,6 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=20, weight_kg__lte=300),
                 name="patient_weight_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(reminder_hour__isnull=True) | Q(reminder_hour__lte=23), name="patient_reminder_hour"
             ),
             models.CheckConstraint(
                 condition=Q(target_low_mg_per_kg__lte=F("target_high_mg_per_kg")), name="patient_target_range"
@@ -738,15 +735,27 @@ class PregnancyTest(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder e-mail that was sent, so that a cron job every 15 minutes never sends it twice."""
+    """A reminder, recorded before it is sent so that a cron job every 15 minutes never sends it twice.
+
+    A daily reminder is first written unclaimed (due); a run takes a batch by a conditional UPDATE of
+    `claim`, commits, sends outside any transaction, then records `sent_at`, or gives the claim back
+    when the push service failed for a reason worth another try (see core/reminders.py)."""
+
+    class Channel(models.TextChoices):
+        PUSH = "push", "Push"
+        EMAIL = "email", "E-mail"
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20)
     for_date = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claim = models.CharField(max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patient", "kind", "for_date"], name="one_reminder")]
+        indexes = [models.Index(fields=["sent_at", "claimed_at"], name="reminder_unsent")]
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.for_date.isoformat()}"
@@ -767,3 +776,21 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} from {self.client}: {self.count}"
+
+
+class PushSubscription(models.Model):
+    """A browser that asked for reminders by Web Push: where to send them (the push service's
+    endpoint) and the keys to encrypt them with, as PushSubscription.toJSON() gave them."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=50)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk}"

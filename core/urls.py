@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import account_views, course_views, views
+from . import account_views, course_views, push_views, views
 from .converters import IsoDateConverter
 from .ratelimit import rate_limited
 
@@ -29,6 +29,11 @@ urlpatterns = [
          name="password_reset"),
     path("learn/", views.learn_index, name="learn_index"),
     path("learn/<slug:slug>/", views.learn_topic, name="learn_topic"),
+    path("accounts/push/subscribe/", push_views.subscribe, name="push_subscribe"),
+    path("accounts/push/unsubscribe/", push_views.unsubscribe, name="push_unsubscribe"),
+    path("manifest.webmanifest", push_views.manifest, name="manifest"),
+    path("sw.js", push_views.service_worker, name="service_worker"),
+    path("offline/", push_views.offline, name="offline"),
     path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

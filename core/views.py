@@ -3,6 +3,7 @@
 import csv
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import accounts, education, services, twofactor
+from . import accounts, education, push, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
@@ -277,7 +278,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             services.course_fields_saved(patient, form.changed_data)
         messages.success(request, "Your profile is saved.")
         return redirect("dashboard")
-    context = {"form": form, "two_factor": twofactor.enrolled(request.user)}
+    context = {"form": form, "two_factor": twofactor.enrolled(request.user), "push_enabled": push.enabled(),
+               "vapid_public_key": settings.VAPID_PUBLIC_KEY, "devices": push.devices(patient)}
     return render(request, "core/profile.html", context, status=_status(form))
 
 

@@ -1,7 +1,11 @@
 """Tiny helpers that read settings from the environment and refuse ambiguous values."""
 
+import base64
 import os
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true"}
@@ -65,3 +69,68 @@ def proxy_count(value: int) -> int:
     if not 0 <= value <= 5:
         raise ImproperlyConfigured(f"PROXY_COUNT must be 0 (no proxy) to 5 (got {value}).")
     return value
+
+
+def _b64url(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
+def vapid_keys(public: str, private: str) -> tuple[str, str]:
+    """The VAPID key pair (RFC 8292) as the browsers and pywebpush take it: base64url, the public key
+    the uncompressed P-256 point (65 bytes), the private key the raw 32-byte number. Both empty: push
+    is off. Anything else that is not a matching pair stops start-up."""
+    public, private = public.strip(), private.strip()
+    if not public and not private:
+        return "", ""
+    try:
+        point, number = _b64url(public), _b64url(private)
+        if len(point) != 65 or point[0] != 4 or len(number) != 32:
+            raise ValueError
+        key = ec.derive_private_key(int.from_bytes(number, "big"), ec.SECP256R1())
+        matches = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint) == point
+    except ValueError:
+        matches = False
+    if not matches:
+        raise ImproperlyConfigured(
+            "VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be a matching P-256 key pair in base64url (the public key "
+            "65 bytes, the private key 32), or both empty: make one with `manage.py vapid_keys`."
+        )
+    return public, private
+
+
+def vapid_subject(value: str, *, required: bool) -> str:
+    value = value.strip()
+    if value.startswith("mailto:") and "@" in value or value.startswith("https://") and len(value) > 8:
+        return value
+    if not value and not required:
+        return ""
+    raise ImproperlyConfigured(
+        f"VAPID_SUBJECT must be a mailto: address or an https:// address of the clinic (got {value!r})."
+    )
+
+
+def origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) address, or None when it is not one."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        return None
+    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
+
+
+def env_origins(name: str, default: list[str]) -> list[tuple[str, str, int]]:
+    """A comma-separated list of origins (scheme://host[:port], a host may start with `*.`)."""
+    origins = []
+    for item in env_list(name, default):
+        origin = origin_of(item.replace("://*.", "://wildcard.", 1))
+        if origin is None or urlsplit(item).path not in ("", "/") or urlsplit(item).query:
+            raise ImproperlyConfigured(
+                f"{name} must be origins like https://push.example.com or https://*.example.com, "
+                f"comma-separated (got {item!r})."
+            )
+        scheme, host, port = origin
+        origins.append((scheme, "*." + host.removeprefix("wildcard.") if "://*." in item else host, port))
+    return origins

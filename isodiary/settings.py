@@ -7,7 +7,17 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_rate, env_str, proxy_count
+from .env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_origins,
+    env_rate,
+    env_str,
+    proxy_count,
+    vapid_keys,
+    vapid_subject,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -267,6 +277,22 @@ CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
 OTP_TOTP_ISSUER = CLINIC_NAME  # what authenticator apps show beside the account name
 # The public address, for links in e-mails sent outside a request (send_reminders).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Web Push reminders (RFC 8030/8291/8292), sent by send_reminders. Without a key pair the feature is
+# off and the profile does not offer it; `manage.py vapid_keys` prints a new pair (README).
+VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY = vapid_keys(env_str("VAPID_PUBLIC_KEY"), env_str("VAPID_PRIVATE_KEY"))
+VAPID_SUBJECT = vapid_subject(env_str("VAPID_SUBJECT"), required=bool(VAPID_PUBLIC_KEY))
+# The push services a browser's subscription may point at: send_reminders posts to no other address.
+WEBPUSH_ALLOWED_ORIGINS = env_origins("WEBPUSH_ALLOWED_ORIGINS", [
+    "https://fcm.googleapis.com",  # Chrome, Edge's Android build, other Chromium browsers
+    "https://updates.push.services.mozilla.com",  # Firefox
+    "https://*.push.apple.com",  # Safari (macOS 13+, iOS 16.4+ web apps on the Home Screen)
+    "https://*.notify.windows.com",  # Edge on Windows
+])
+# Concurrent requests to the push services in one send_reminders run.
+WEBPUSH_WORKERS = env_int("WEBPUSH_WORKERS", 48)
+if not 1 <= WEBPUSH_WORKERS <= 256:
+    raise ImproperlyConfigured(f"WEBPUSH_WORKERS must be 1 to 256 (got {WEBPUSH_WORKERS}).")
 
 # Health data never goes to logs: only warnings and errors, with no request bodies.
 # Django's own "django" logger has a console handler when DEBUG is on and also passes records up to

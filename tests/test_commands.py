@@ -1,5 +1,6 @@
 import re
 import time
+from datetime import time as clock
 from io import StringIO
 from urllib.parse import urlparse
 
@@ -114,7 +115,7 @@ def test_send_reminders_prints_only_when_it_sent_something():
 
     assert output() == ""  # every 15 minutes from cron: nothing to mail the server's admin
     assert output(verbosity=2) == "0 reminders sent.\n"
-    patient = PatientFactory(reminder_hour=0)
+    patient = PatientFactory(reminder_time=clock(0))
     assert output() == "1 reminder sent.\n"
     assert patient.reminders.count() == 1
 

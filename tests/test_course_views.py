@@ -1,7 +1,7 @@
 """Course tracking through the pages: dose, weekly mood check, pregnancy prevention, reminders."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
 from unittest import mock
@@ -261,7 +261,7 @@ def at(hour_utc: int):
 
 
 def test_daily_reminders_go_at_the_patients_hour_in_their_time_zone_once(patient):
-    patient.reminder_hour = 20
+    patient.reminder_time = time(20)
     patient.time_zone = "Asia/Tokyo"  # UTC+9: 20:00 there is 11:00 UTC
     patient.save()
     with at(10):
@@ -275,7 +275,7 @@ def test_daily_reminders_go_at_the_patients_hour_in_their_time_zone_once(patient
 
 
 def test_no_reminder_when_today_is_logged(patient):
-    patient.reminder_hour = 0
+    patient.reminder_time = time(0)
     patient.save()
     EntryFactory(patient=patient, date=TODAY)
     with at(12):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from core import notifications
+from core import notifications, reminders
 from core.default_rules import DEFAULT_RULES
 from core.management.commands import send_reminders
 from core.models import Rule, RuleOverride
@@ -61,13 +61,13 @@ NAMES = ("isodiary", "isotretinoin", "accutane", "acne")
 
 
 def test_no_subject_or_default_sender_names_the_app_the_drug_or_the_condition():
-    subjects = [*notifications.SUBJECTS.values(), send_reminders.DAILY_SUBJECT, send_reminders.TASK_SUBJECT]
+    subjects = [*notifications.SUBJECTS.values(), reminders.daily_email()[0], send_reminders.task_email()[0]]
     for text in [*subjects, settings.DEFAULT_FROM_EMAIL]:
         assert not any(name in text.lower() for name in NAMES), text
 
 
 def test_a_reminder_as_sent_is_neutral(patient, settings):
-    patient.reminder_hour = timezone.now().astimezone(patient.tz).hour
+    patient.reminder_time = timezone.now().astimezone(patient.tz).time().replace(second=0, microsecond=0)
     patient.save()
     from django.core.management import call_command
 
