@@ -13,6 +13,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .dates import day_range_label
 from .rules import threshold_error
@@ -83,8 +84,8 @@ SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
 
 
 class WeightUnit(models.TextChoices):
-    POUNDS = "lb", "lb"
-    KILOGRAMS = "kg", "kg"
+    POUNDS = "lb", _("lb")
+    KILOGRAMS = "kg", _("kg")
 
 
 KG_PER_LB = Decimal("0.45359237")  # the international avoirdupois pound, exactly

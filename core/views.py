@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -170,7 +171,7 @@ def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
     entry = entry_for(patient, day)
     if request.method == "POST":
         services.entry_delete(entry=entry)
-        messages.success(request, f"The entry for {day_label(day)} is deleted.")
+        messages.success(request, _("The entry for %(day)s is deleted.") % {"day": day_label(day)})
         return redirect("diary_list")
     return render(request, "core/entry_delete.html", {"entry": entry})
 
