@@ -571,7 +571,7 @@ class Alert(models.Model):
 
     @property
     def days_label(self) -> str:
-        """"November 14, 2026" or "November 14 to 23, 2026 (10 days)"."""
+        """"November 14, 2026" or "November 14 to November 23, 2026 (10 days)"."""
         return day_range_label(self.first_day, self.last_day, self.days)
 
 
