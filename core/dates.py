@@ -5,6 +5,8 @@ from datetime import date, datetime, tzinfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def day_label(day: date) -> str:
@@ -27,7 +29,8 @@ def day_range_label(first: date, last: date, days: int) -> str:
     if first == last:
         return day_label(first)
     start = short_day_label(first) if first.year == last.year else day_label(first)
-    return f"{start} to {day_label(last)} ({days} day{'' if days == 1 else 's'})"
+    length = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+    return _("%(start)s to %(end)s (%(length)s)") % {"start": start, "end": day_label(last), "length": length}
 
 
 def moment_label(moment: datetime, tz: tzinfo | None = None) -> str:

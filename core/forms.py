@@ -324,6 +324,10 @@ class ProfileForm(CourseDatesMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         weight, unit = cleaned.get("weight"), cleaned.get("weight_unit")
+        if "weight" not in self.changed_data and unit == self.instance.weight_unit:
+            # Untouched: the kilograms stay as stored (a clinician's 68.00 kg, shown as 149.9 lb, is
+            # not re-rounded through pounds, nor refused when it falls just outside the pound range).
+            return cleaned
         if weight is not None and unit:
             low, high = WEIGHT_RANGE[unit]
             if not low <= weight <= high:

@@ -134,8 +134,8 @@ PREGNANCY_SIGNS = rules.PREGNANCY_SIGNS  # MISSED_PERIOD and UNPROTECTED_SEX
 
 
 class WeightUnit(models.TextChoices):
-    POUNDS = "lb", "lb"
-    KILOGRAMS = "kg", "kg"
+    POUNDS = "lb", _("lb")
+    KILOGRAMS = "kg", _("kg")
 
 
 KG_PER_LB = Decimal("0.45359237")  # the international avoirdupois pound, exactly
@@ -633,7 +633,7 @@ class Alert(models.Model):
 
     @property
     def days_label(self) -> str:
-        """"November 14, 2026" or "November 14 to 23, 2026 (10 days)"."""
+        """"November 14, 2026" or "November 14 to November 23, 2026 (10 days)"."""
         return day_range_label(self.first_day, self.last_day, self.days)
 
 

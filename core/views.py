@@ -220,7 +220,7 @@ def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
     entry = entry_for(patient, day)
     if request.method == "POST":
         services.entry_delete(entry=entry)
-        messages.success(request, f"The entry for {day_label(day)} is deleted.")
+        messages.success(request, gettext("The entry for %(day)s is deleted.") % {"day": day_label(day)})
         return redirect("diary_list")
     return render(request, "core/entry_delete.html", {"entry": entry})
 

@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from core import services
+from core import education, services
 from core.models import Alert
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
 
@@ -103,3 +103,16 @@ def test_dates_on_the_patients_pages_are_written_the_us_way(client):
     assert "Entry for Sunday, December 6, 2026" in entry
     assert "Sun, December 6, 2026" in diary
     assert "6 December" not in entry + diary
+
+
+DAY_FIRST = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|"
+                       r"December)\b")
+
+
+@pytest.mark.parametrize("slug", [topic.slug for topic in education.topics()])
+def test_the_education_pages_write_their_dates_the_us_way(client, slug):
+    # The sources' dates ("label current on November 28, 2026") as much as the page's own.
+    page = client.get(f"/learn/{slug}/").content.decode()
+    assert DAY_FIRST.findall(page) == []
+    assert re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December) "
+                     r"\d{1,2}, \d{4}", page)

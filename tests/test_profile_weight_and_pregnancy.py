@@ -2,7 +2,7 @@
 kilogram; and "I can become pregnant", the patient's own setting until a clinician is assigned."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -151,3 +151,23 @@ def test_a_patient_with_a_clinician_sees_their_setting_and_cannot_change_it(pati
 def test_another_patients_clinician_does_not_lock_the_setting(patient_client, other_patient):
     other_patient.clinicians.add(ClinicianFactory())
     assert saved(patient_client, can_become_pregnant="on").can_become_pregnant
+
+
+@pytest.mark.parametrize("kg, unit", [("68.00", "lb"), ("61.55", "kg"), ("20.00", "lb"), ("300.00", "lb")])
+def test_saving_the_profile_without_touching_the_weight_keeps_it_as_stored(patient_client, patient, kg, unit):
+    # A weight the clinician typed in kilograms (the admin takes 0.01 kg) reads back rounded to the
+    # patient's unit: 149.9 lb, 61.6 kg, 44.1 lb, 661.4 lb. Saving the profile for something else
+    # (the reminder time) sends that rounded value back; it must neither change the stored weight
+    # nor be refused for falling just outside 45–660 lb.
+    patient.weight_kg, patient.weight_unit = Decimal(kg), unit
+    patient.save()
+    shown = re.search(r'name="weight" value="([^"]+)"', patient_client.get("/accounts/profile/").content.decode())
+    patient = saved(patient_client, weight=shown.group(1), weight_unit=unit, reminder_time="20:00")
+    assert (patient.weight_kg, patient.reminder_time) == (Decimal(kg), time(20, 0))
+
+
+def test_a_changed_unit_reads_the_number_in_the_new_unit(patient_client, patient):
+    # A weight typed in the wrong unit is corrected by choosing the right one: 68 (typed as lb) is 68 kg.
+    patient.weight_kg, patient.weight_unit = Decimal("30.84"), "lb"
+    patient.save()
+    assert saved(patient_client, weight="68.0", weight_unit="kg").weight_kg == Decimal("68")

@@ -5,6 +5,8 @@ a clinician uses is opened at 360×740 and its document must be no wider than th
 from datetime import date, timedelta
 
 import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 
 from core import education, services
 from core.models import Alert, MoodCheck, PregnancyTest, Rule
@@ -36,6 +38,32 @@ def too_wide(page, base: str, paths: list[str]) -> dict[str, int]:
     return found
 
 
+def error_pages_too_wide(page, base: str, paths: dict[str, int]) -> dict[str, int]:
+    """As too_wide, for pages answered with an error status (`path: status`)."""
+    found = {}
+    for path, status in paths.items():
+        response = page.goto(base + path)
+        assert response is not None and response.status == status, f"{path}: {response and response.status}"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > WIDTH:
+            found[path] = width
+    return found
+
+
+def rendered_too_wide(page, base: str, templates: list[str]) -> dict[str, int]:
+    """The error pages no URL can ask for on purpose (400 for a malformed request, 403, 500), as
+    Django's handlers render them, loaded at the site's address so their style sheets apply."""
+    found = {}
+    for name in templates:
+        html = render_to_string(name, request=RequestFactory().get("/") if name != "500.html" else None)
+        page.goto(base + "/healthz")
+        page.set_content(html)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > WIDTH:
+            found[name] = width
+    return found
+
+
 def sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", username)
@@ -63,6 +91,10 @@ def a_patient_with_everything(today: date):
 def test_no_page_is_wider_than_a_360_px_phone(server, phone):
     assert phone.viewport_size["width"] == WIDTH
     assert too_wide(phone, server.url, PUBLIC) == {}
+    signed_out = ["/accounts/password_reset/done/", "/accounts/reset/MQ/set-password-link/", "/accounts/reset/done/"]
+    assert too_wide(phone, server.url, signed_out) == {}
+    assert error_pages_too_wide(phone, server.url, {"/no-such-page/": 404, "/learn/no-such-topic/": 404}) == {}
+    assert rendered_too_wide(phone, server.url, ["400.html", "403.html", "500.html"]) == {}
 
     patient = a_patient_with_everything(date.today())
     today = patient.today()
@@ -72,6 +104,16 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
                      "/accounts/two-factor/", "/accounts/password_change/", "/accounts/delete/",
                      "/accounts/sessions/sign-out-others/", "/learn/", "/learn/warning-signs/"]
     assert too_wide(phone, server.url, patient_pages) == {}
+    assert too_wide(phone, server.url, ["/accounts/password_change/done/"]) == {}
+    assert error_pages_too_wide(phone, server.url, {"/diary/2001-01-01/": 404}) == {}
+    # The profile refused (a weight out of range): the page with its error messages.
+    phone.goto(server.url + "/accounts/profile/")
+    phone.fill("#id_weight", "700")
+    with phone.expect_response(lambda r: r.url.endswith("/accounts/profile/") and r.request.method == "POST") as sent:
+        phone.get_by_role("button", name="Save").click()
+    assert sent.value.status == 400
+    phone.locator(".invalid-feedback").first.wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
     # The full PHQ-9, shown only after a positive PHQ-2 is sent.
     phone.goto(server.url + "/mood-check/")
     phone.locator("label[for=id_q1_3]").click()
@@ -92,5 +134,9 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
                    f"/admin/core/alert/{alert.pk}/acknowledge/", "/admin/core/diaryentry/",
                    "/admin/core/moodcheck/", "/admin/core/pregnancytest/", "/admin/core/ruleoverride/",
                    f"/admin/core/ruleoverride/add/?patient={patient.pk}", "/admin/core/rule/",
-                   f"/admin/core/rule/{rule.pk}/change/", "/accounts/two-factor/"]
+                   f"/admin/core/rule/{rule.pk}/change/", "/accounts/two-factor/",
+                   f"/admin/core/diaryentry/{patient.entries.first().pk}/change/",
+                   f"/admin/core/moodcheck/{patient.mood_checks.first().pk}/change/",
+                   f"/admin/core/pregnancytest/{patient.pregnancy_tests.first().pk}/change/",
+                   "/admin/password_change/"]
     assert too_wide(phone, server.url, admin_pages) == {}
