@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, models, services, twofactor
+from . import audit, models, selectors, services, twofactor
 from .admin_filters import (
     AlertStatusFilter,
     AssignedClinicianFilter,
@@ -34,7 +34,6 @@ from .admin_filters import (
     VisiblePatientFilter,
 )
 from .charts import build_chart
-from .course_views import course_context
 from .models import (
     NOTES_MAX_LENGTH,
     SEVERITY_LEVEL,
@@ -47,7 +46,7 @@ from .models import (
     Rule,
     RuleOverride,
 )
-from .views import csv_response, write_entries_csv
+from .selectors import course_context, csv_response, write_entries_csv
 
 PATIENT_CHART_DAYS = 90
 SUMMARY_MAX_DAYS = 366
@@ -249,7 +248,7 @@ class PatientAdmin(ScopedAdmin):
             "overrides": patient.rule_overrides.select_related("rule", "set_by"),
             "mood_checks": patient.mood_checks.order_by("-date", "-created_at")[:26],
             "pregnancy_tests": patient.pregnancy_tests.all()[:24] if patient.can_become_pregnant else None,
-            "test_due": services.next_pregnancy_test(patient, today),
+            "test_due": selectors.next_pregnancy_test(patient, today),
             **course_context(patient, today),
             "summary_url": reverse("admin:core_patient_summary", args=[patient.pk]),
         }
@@ -362,7 +361,7 @@ class AlertAdmin(ScopedAdmin):
         """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
         form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            count = acknowledge(queryset, request.user, **form.cleaned_data)
+            count = services.acknowledge(queryset, request.user, **form.cleaned_data)
             self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
             return None
         alerts = list(queryset.select_related("patient__user"))
@@ -404,7 +403,7 @@ class AlertAdmin(ScopedAdmin):
             return redirect("admin:core_alert_change", alert.pk)
         form = AcknowledgeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
+            services.acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
             self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
             return redirect("admin:core_alert_changelist")
         context = {
@@ -416,20 +415,6 @@ class AlertAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
                                 status=400 if form.is_bound else 200)
-
-
-def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
-    """Record who acknowledged which alerts, when, with what outcome. Saved one by one, so that the
-    audit trail has a row for each (outcome and note included)."""
-    now = timezone.now()
-    alerts = list(queryset.filter(acknowledged_at__isnull=True))
-    for alert in alerts:
-        alert.acknowledged_by = user
-        alert.acknowledged_at = now
-        alert.outcome = outcome
-        alert.note = note
-        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "outcome", "note"])
-    return len(alerts)
 
 
 # --- Rules and per-patient overrides ------------------------------------------------------------

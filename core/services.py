@@ -9,7 +9,7 @@ from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import course, episodes, rules
+from . import course, episodes, rules, selectors
 from .models import (
     LOCKED_RULES,
     Alert,
@@ -263,21 +263,12 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
         course_alerts_sync(test.patient, test.patient.today())
 
 
-def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
-    if not patient.can_become_pregnant:
-        return None
-    # Only a negative test counts towards the calendar; a positive one raises pregnancy-positive.
-    tests = patient.pregnancy_tests.filter(result=PregnancyTest.Result.NEGATIVE).values_list("date", flat=True)
-    return course.next_pregnancy_test(tests, course_start=patient.course_start, course_end=patient.course_end,
-                                      today=today)
-
-
 def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged, the course
     dates change, or the patient can no longer become pregnant. Run on each write path that can
     change it (a test logged, the profile or the patient admin saved) and by the scheduled
     send_reminders, never while a page is shown: a test becomes missed as the days pass."""
-    due = next_pregnancy_test(patient, today)
+    due = selectors.next_pregnancy_test(patient, today)
     source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
     open_alerts = dict(
         Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved().values_list("source", "pk")
@@ -320,3 +311,20 @@ def missed_tests_sync() -> int:
         course_alerts_sync(patient, patient.today())
         count += 1
     return count
+
+
+# --- Clinicians: acknowledging alerts ----------------------------------------------------------
+
+
+def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
+    """Record who acknowledged which alerts, when, with what outcome. Saved one by one, so that the
+    audit trail has a row for each (outcome and note included)."""
+    now = timezone.now()
+    alerts = list(queryset.filter(acknowledged_at__isnull=True))
+    for alert in alerts:
+        alert.acknowledged_by = user
+        alert.acknowledged_at = now
+        alert.outcome = outcome
+        alert.note = note
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "outcome", "note"])
+    return len(alerts)

@@ -1,6 +1,5 @@
 """Patient-facing pages. Views orchestrate; models, rules and services decide."""
 
-import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -21,10 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import education, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
-from .course_views import course_context, pregnancy_context
 from .findings import current_findings, findings_context, with_care_team
 from .forms import EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
+from .selectors import course_context, csv_response, pregnancy_context, write_entries_csv
 from .versions import patient_fragment
 
 CHART_DAYS = 30
@@ -171,36 +170,6 @@ def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
         messages.success(request, f"The entry for {day.isoformat()} is deleted.")
         return redirect("diary_list")
     return render(request, "core/entry_delete.html", {"entry": entry})
-
-
-EXPORT_FIELDS = [
-    "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood",
-    "sun_minutes", "sunscreen", "sunburn", "symptoms", "notes",
-]
-
-
-def write_entries_csv(response: HttpResponse, entries, with_patient: bool = False) -> None:
-    writer = csv.writer(response)
-    writer.writerow((["patient"] if with_patient else []) + EXPORT_FIELDS)
-    for e in entries:
-        row = [
-            e.date.isoformat(), e.skin_dryness, e.lip_dryness, e.eye_dryness, e.mood,
-            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms),
-            _csv_safe(e.notes),
-        ]
-        writer.writerow(([e.patient.user.username] if with_patient else []) + row)
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

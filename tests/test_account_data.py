@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core import services
-from core.admin import acknowledge
 from core.export import exported_fields
 from core.models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest
+from core.services import acknowledge
 from tests.conftest import Client
 from tests.factories import PASSWORD, ClinicianFactory
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core import services
+from core import selectors, services
 from core.models import DiaryEntry, Patient, Reminder
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             sent += self._send(patient, "daily", local.date(), DAILY_SUBJECT, DAILY_BODY)
         for patient in patients.filter(can_become_pregnant=True):
             today = now.astimezone(patient.tz).date()
-            due = services.next_pregnancy_test(patient, today)
+            due = selectors.next_pregnancy_test(patient, today)
             if due is not None and due.due <= today:
                 sent += self._send(patient, "pregnancy-test", due.due, TASK_SUBJECT, TASK_BODY)
         if sent or options["verbosity"] >= 2:  # cron e-mails any output: a quiet run says nothing
