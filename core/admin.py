@@ -176,8 +176,7 @@ class PatientAdmin(ScopedAdmin):
         return ["user", *self.fields[1:]] if obj is None else self.fields
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.course_fields_saved(obj, form.changed_data)
+        services.patient_save(patient=obj, changed=form.changed_data)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -361,8 +360,10 @@ class AlertAdmin(ScopedAdmin):
         """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
         form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            count = services.acknowledge(queryset, request.user, **form.cleaned_data)
+            done = services.acknowledge(alerts=queryset, user=request.user, **form.cleaned_data)
+            count = len(done.now)
             self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+            self.acknowledged_first(request, done.earlier)
             return None
         alerts = list(queryset.select_related("patient__user"))
         context = {
@@ -375,6 +376,18 @@ class AlertAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
                                 status=400 if form.is_bound else 200)
+
+    def acknowledged_first(self, request, alerts: list[Alert]) -> None:
+        """Tell the clinician which alerts someone else acknowledged first: their outcome is kept."""
+        for alert in alerts:
+            who = alert.acknowledged_by.get_username() if alert.acknowledged_by else "a deleted user"
+            self.message_user(
+                request,
+                f"{alert} was already acknowledged by {who} at "
+                f"{timezone.localtime(alert.acknowledged_at):%Y-%m-%d %H:%M}: their outcome and note are kept, "
+                "yours was not saved.",
+                messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Alert queue", **(extra_context or {})})
@@ -399,11 +412,18 @@ class AlertAdmin(ScopedAdmin):
         if alert is None or not self.has_change_permission(request, alert):
             raise Http404("No such alert.")
         if alert.acknowledged_at is not None:
-            self.message_user(request, "This alert is already acknowledged.", messages.INFO)
+            if request.method == "POST":  # acknowledged by someone else since this form was shown
+                self.acknowledged_first(request, [alert])
+            else:
+                self.message_user(request, "This alert is already acknowledged.", messages.INFO)
             return redirect("admin:core_alert_change", alert.pk)
         form = AcknowledgeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            services.acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
+            done = services.acknowledge(alerts=Alert.objects.filter(pk=alert.pk), user=request.user,
+                                        **form.cleaned_data)
+            if done.earlier:  # another clinician's acknowledgement came first, since the form was shown
+                self.acknowledged_first(request, done.earlier)
+                return redirect("admin:core_alert_change", alert.pk)
             self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
             return redirect("admin:core_alert_changelist")
         context = {
@@ -474,8 +494,7 @@ class RuleOverrideAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        obj.set_by = request.user
-        super().save_model(request, obj, form, change)
+        services.rule_override_save(override=obj, set_by=request.user)
 
 
 # --- Course records -----------------------------------------------------------------------------

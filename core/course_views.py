@@ -55,7 +55,8 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         contraception_form = ContraceptionForm(request.POST, instance=patient)
         if contraception_form.is_valid():
-            contraception_form.save()
+            services.patient_save(patient=contraception_form.save(commit=False),
+                                  changed=contraception_form.changed_data)
             messages.success(request, "Your contraception is saved.")
             return redirect("pregnancy")
         status = 400

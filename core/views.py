@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -187,9 +187,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     form = ProfileForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.course_fields_saved(patient, form.changed_data)
+        services.patient_save(patient=form.save(commit=False), changed=form.changed_data)
         messages.success(request, "Your profile is saved.")
         return redirect("dashboard")
     context = {"form": form, "two_factor": twofactor.enrolled(request.user)}

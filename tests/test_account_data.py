@@ -49,7 +49,8 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     record(patient)
     doctor = ClinicianFactory(username="drexport", first_name="Ada", last_name="Lovelace")
     patient.clinicians.add(doctor)
-    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="contacted", note="Called; advised eye drops.")
+    acknowledge(alerts=Alert.objects.filter(patient=patient), user=doctor, outcome="contacted",
+                note="Called; advised eye drops.")
 
     data = export(patient_client)
     assert data["account"]["username"] == "pat"
@@ -80,7 +81,8 @@ def test_the_clinicians_private_note_is_never_in_the_export(patient_client, pati
     record(patient)
     doctor = ClinicianFactory(username="drnote", first_name="Grace", last_name="Hopper")
     patient.clinicians.add(doctor)
-    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="no_action", note="Private: seems anxious.")
+    acknowledge(alerts=Alert.objects.filter(patient=patient), user=doctor, outcome="no_action",
+                note="Private: seems anxious.")
     Alert.objects.filter(patient=patient).update(notified_at=timezone.now(), emailed_at=timezone.now())
     body = patient_client.get("/accounts/export.json").content.decode()
     assert "Private: seems anxious." not in body

@@ -144,10 +144,10 @@ def test_a_patients_pages_cost_the_same_queries_however_long_the_diary(patient_c
         assert patient_client.get("/").status_code == 200
     with django_assert_num_queries(4):  # the count and one page of entries
         assert patient_client.get("/diary/").status_code == 200
-    # form: the entry, the duplicate check; rules, overrides; save, the episodes and days around it, in a
-    # transaction; and two inserts: the episodes of the bulk-created days around it (mood-low, mood-drop),
-    # which no save had evaluated
+    # form: the entry, the duplicate check; rules, overrides; the patient's row locked, save, the episodes and
+    # days around it, in a transaction; and two inserts: the episodes of the bulk-created days around it
+    # (mood-low, mood-drop), which no save had evaluated
     day = (today - timedelta(days=1)).isoformat()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = patient_client.post(f"/diary/{day}/", entry_data(date=day, mood="5"))
     assert response.status_code == 302
