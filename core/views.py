@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import education, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
+from .context_processors import site_settings
 from .findings import current_findings, findings_context, with_care_team
 from .forms import EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
@@ -39,12 +40,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     today = patient.today()
     urgent, body = patient_fragment("dashboard", patient, today.isoformat(),
-                                    lambda: dashboard_fragments(request, patient, today))
+                                    lambda: dashboard_fragments(patient, today))
     return render(request, "core/dashboard.html", {"patient": patient, "urgent": urgent, "body": body})
 
 
-def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> tuple[str, str]:
-    """The dashboard's urgent banner and body: everything on it that comes from the patient's rows."""
+def dashboard_fragments(patient: Patient, today: date) -> tuple[str, str]:
+    """The dashboard's urgent banner and body: everything on it that comes from the patient's rows.
+    Cached for every later request (core/versions.py), so rendered without one: nothing of a request
+    (a CSRF token, the user, messages) can be stored in it; the settings it shows are passed in."""
     start, end = today - timedelta(days=CHART_DAYS - 1), today
     entries = list(
         DiaryEntry.objects.for_patient(patient)
@@ -63,25 +66,30 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
         **findings_context(current_findings(patient, today)),
+        **site_settings(),
     }
-    urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
-    return urgent, render_to_string("core/_dashboard_body.html", context, request)
+    urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"], **site_settings()})
+    return urgent, render_to_string("core/_dashboard_body.html", context)
 
 
 @login_required
 def diary_list(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
+    paginator = Paginator(DiaryEntry.objects.for_patient(patient).order_by("-date"), DIARY_PAGE_SIZE)
+    # The cache keys the page actually shown, so ?page=999 is the last page's copy, not a new one.
+    pages = patient_fragment("diary-pages", patient, "", lambda: paginator.num_pages)
     number = page_number(request.GET.get("page", ""))
+    number = number if 1 <= number <= pages else pages  # past the end (or 0): the last page, as get_page
 
     def render_page() -> str:
-        entries = DiaryEntry.objects.for_patient(patient).order_by("-date")
-        page = Paginator(entries, 20).get_page(number)
+        page = paginator.page(number)
         return render_to_string("core/_diary_page.html", {"page": page, "rows": diary_rows(page.object_list)})
 
     body = patient_fragment("diary", patient, str(number), render_page)
     return render(request, "core/diary_list.html", {"body": body})
 
 
+DIARY_PAGE_SIZE = 20
 PAST_THE_END = 10**6  # pages: more than any diary has
 
 
