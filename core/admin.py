@@ -7,6 +7,8 @@ is a 404. Superusers see everything. Staff access to patient data goes to the au
 
 from datetime import date, timedelta
 
+from auditlog.admin import LogEntryAdmin as BaseLogEntryAdmin
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -551,3 +553,21 @@ class UserAdmin(BaseUserAdmin):
             twofactor.reset_for(request, user)
         self.message_user(request, f"Two-factor sign-in reset for {', '.join(u.get_username() for u in users)}.",
                           messages.SUCCESS)
+
+
+# --- The audit trail: django-auditlog's own admin, with the client's address -------------------
+
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(BaseLogEntryAdmin):
+    """Who saw or changed what, when, and from which address (core/client.py: PROXY_COUNT)."""
+
+    list_display = [*BaseLogEntryAdmin.list_display, "remote_addr"]
+    readonly_fields = [*BaseLogEntryAdmin.readonly_fields, "remote_addr"]
+    fieldsets = [
+        (None, {"fields": [*BaseLogEntryAdmin.fieldsets[0][1]["fields"], "remote_addr"]}),
+        *BaseLogEntryAdmin.fieldsets[1:],
+    ]
