@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -14,10 +14,10 @@ from django.utils import timezone
 from core import services
 from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Rule, RuleOverride
 from tests.conftest import Client
-from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+TODAY = patient_today()
 
 
 def make_patient(username: str, clinician=None):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.models import DiaryEntry
-from tests.factories import EntryFactory, entry_data
+from tests.factories import EntryFactory, entry_data, patient_today
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,9 @@ def test_it_requires_login(client, url):
 
 def test_it_lists_entries_newest_first_and_paginates(patient_client, patient):
     for back in range(25):
-        EntryFactory(patient=patient, date=date.today() - timedelta(days=back))
+        EntryFactory(patient=patient, date=patient_today() - timedelta(days=back))
     page = patient_client.get("/diary/").content.decode()
-    assert page.index(f"/diary/{date.today()}/") < page.index(f"/diary/{date.today() - timedelta(days=1)}/")
+    assert page.index(f"/diary/{patient_today()}/") < page.index(f"/diary/{patient_today() - timedelta(days=1)}/")
     assert page.count('href="/diary/20') == 20
     second = patient_client.get("/diary/?page=2").content.decode()
     assert second.count('href="/diary/20') == 5
@@ -85,7 +85,7 @@ def test_export_has_all_own_entries_as_csv(patient_client, patient):
 
 @pytest.fixture
 def others_entry(other_patient):
-    return EntryFactory(patient=other_patient, date=date.today() - timedelta(days=2), notes="private note")
+    return EntryFactory(patient=other_patient, date=patient_today() - timedelta(days=2), notes="private note")
 
 
 def test_another_patients_entries_are_not_listed(patient_client, others_entry):
@@ -104,7 +104,7 @@ def test_another_patients_entry_is_a_404_to_view_edit_and_delete(patient_client,
 
 
 def test_another_patients_entries_are_not_exported(patient_client, patient, others_entry):
-    EntryFactory(patient=patient, date=date.today())
+    EntryFactory(patient=patient, date=patient_today())
     body = patient_client.get("/diary/export.csv").content.decode()
     assert "private note" not in body
     assert others_entry.date.isoformat() not in body
