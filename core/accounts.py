@@ -9,7 +9,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from . import audit
+from . import audit, services
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, RuleOverride
 
 # The audit trail's rows about these records hold their values (scores, thresholds, profile fields),
@@ -40,6 +40,7 @@ def delete_account(request: HttpRequest) -> None:
     user = request.user
     patient = Patient.objects.get(user=user)
     with transaction.atomic(), disable_auditlog():
+        services.lock_patients([patient.pk])  # the order every writer keeps (core/services.py)
         _blank_trail(Patient, Patient.objects.filter(pk=patient.pk))
         for model in AUDITED_RECORDS:
             _blank_trail(model, model.objects.filter(patient=patient))
