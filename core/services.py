@@ -308,6 +308,11 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
 PREGNANCY_TEST_FIELDS = {"can_become_pregnant", "course_start", "course_end"}
 
 
+def patient_create(*, user: AbstractBaseUser) -> Patient:
+    """A new patient's record, at sign-up: nothing of theirs exists yet to lock."""
+    return Patient.objects.create(user=user)
+
+
 def patient_save(*, patient: Patient, changed: list[str]) -> Patient:
     """Save a patient's record (their profile or contraception, or the clinician's course fields in
     the admin); when it changes which pregnancy test is due, the missed-test warning follows at once."""

@@ -209,7 +209,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        Patient.objects.create(user=user)
+        services.patient_create(user=user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry right away.")
         return redirect("dashboard")
