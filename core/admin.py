@@ -328,7 +328,7 @@ class AlertAdmin(ScopedAdmin):
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
     fields = ["patient", "rule_code", "severity", "first_day", "last_day", "days", "detail", "worst", "message",
-              "advice", "created_at", "notified_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
+              "advice", "created_at", "email_queued_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
               "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
@@ -346,7 +346,7 @@ class AlertAdmin(ScopedAdmin):
     def notified(self, obj: Alert):
         if obj.emailed_at:
             return f"{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}"
-        return "queued" if obj.notified_at else "–"
+        return "queued" if obj.email_queued_at else "–"
 
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
