@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 APT_GET := $(shell command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo) apt-get
 
-.PHONY: run test test-sqlite test-postgres lint system-deps venv bench clean
+.PHONY: run test test-sqlite test-postgres test-timezone lint system-deps venv bench clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -43,8 +43,13 @@ test-sqlite: venv
 test-postgres: venv
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider
 
-## 2. Install everything the tests need and run the whole suite, on SQLite and then on PostgreSQL.
-test: system-deps venv lint test-sqlite test-postgres
+# The suite must not depend on the machine's time zone: once more at UTC+14 (SQLite, no browser).
+test-timezone: venv
+	TIME_ZONE=Pacific/Kiritimati $(VENV)/bin/pytest -p no:cacheprovider -m "not browser"
+
+## 2. Install everything the tests need and run the whole suite, on SQLite and then on PostgreSQL,
+##    and the non-browser tests once more with TIME_ZONE=Pacific/Kiritimati (UTC+14).
+test: system-deps venv lint test-sqlite test-postgres test-timezone
 
 ## Load benchmark (not run by CI): see bench/RESULTS.md.
 bench: venv

@@ -44,9 +44,11 @@ from core.models import CLINICIANS_GROUP, SEVERITY_LEVEL, Alert, DiaryEntry, Pat
 PATIENTS, DAYS, CLINICIANS, PER_CLINICIAN = 2000, 180, 20, 100
 PASSWORD = "bench-Long-pass-phrase-1"
 # Floors (issue 13): each page's throughput as a share of /healthz in the same run, and p95 latency.
+# The admin lists (issue 21): ≥ 2.5 % and p95 ≤ 100 ms, a stock changelist being fine for a clinician.
 FLOORS = {"dashboard": 0.15, "diary list": 0.15, "entry POST": 0.08, "education page": 0.80,
-          "admin patient list": 0.03, "admin alert queue": 0.03}
+          "admin patient list": 0.025, "admin alert queue": 0.025}
 P95_FLOOR_MS = 50
+P95_FLOORS_MS = {"admin patient list": 100, "admin alert queue": 100}
 # The daily mix for the capacity line: requests per patient per day. A clinician per 100 patients
 # opens 20 admin pages a day, half lists of patients, half the alert queue; 15% of a day's
 # requests fall in the peak hour, which the server must carry.
@@ -224,7 +226,8 @@ def peak_worker_memory_mb(master: subprocess.Popen) -> float:
 
 def run_wrk(url: str, seconds: int, cookie: str | None = None, script: str = "bench/report.lua",
             env: dict | None = None) -> dict:
-    cmd = ["wrk", "-t2", "-c4", f"-d{seconds}s", "--timeout", "10s", "-s", script]
+    # As every browser does: pages are compressed when asked (issue 21), and that costs the server time.
+    cmd = ["wrk", "-t2", "-c4", f"-d{seconds}s", "--timeout", "10s", "-s", script, "-H", "Accept-Encoding: gzip"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     if script.endswith("post.lua"):
@@ -492,8 +495,9 @@ def main() -> None:
     for name, r in results.items():
         floor = FLOORS.get(name)
         ratio = r["rps"] / r["ceiling"]
-        verdict = "" if floor is None else f"≥ {floor:.0%} {'met' if ratio >= floor else 'MISSED'}"
-        p95 = f"{r['p95']:.1f}" + ("" if r["p95"] <= P95_FLOOR_MS else " (over 50)")
+        verdict = "" if floor is None else f"≥ {floor:.1%} {'met' if ratio >= floor else 'MISSED'}"
+        p95_floor = P95_FLOORS_MS.get(name, P95_FLOOR_MS)
+        p95 = f"{r['p95']:.1f}" + ("" if r["p95"] <= p95_floor else f" (over {p95_floor})")
         print(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {p95} | {r['p99']:.1f} | {r['errors']} | "
               f"{queries[name]} | {r['memory']:.0f} | {ratio:.1%} | {verdict} |")
     # Server seconds a patient costs a day: each page's count over the rate the whole server

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from post_office import mail
 
-from . import audit
+from . import audit, services
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, RuleOverride
 
 User = get_user_model()
@@ -45,6 +45,7 @@ def delete_account(request: HttpRequest) -> None:
     user = request.user
     patient = Patient.objects.get(user=user)
     with transaction.atomic(), disable_auditlog():
+        services.lock_patients([patient.pk])  # the order every writer keeps (core/services.py)
         _blank_trail(Patient, Patient.objects.filter(pk=patient.pk))
         for model in AUDITED_RECORDS:
             _blank_trail(model, model.objects.filter(patient=patient))

@@ -7,6 +7,8 @@ is a 404. Superusers see everything. Staff access to patient data goes to the au
 
 from datetime import date, timedelta
 
+from auditlog.admin import LogEntryAdmin as BaseLogEntryAdmin
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -25,7 +27,7 @@ from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, models, services, twofactor
+from . import audit, models, selectors, services, twofactor
 from .admin_filters import (
     AlertStatusFilter,
     AssignedClinicianFilter,
@@ -35,7 +37,6 @@ from .admin_filters import (
     VisiblePatientFilter,
 )
 from .charts import build_chart
-from .course_views import course_context
 from .forms import CourseDatesMixin
 from .models import (
     NOTES_MAX_LENGTH,
@@ -49,7 +50,7 @@ from .models import (
     Rule,
     RuleOverride,
 )
-from .views import csv_response, write_entries_csv
+from .selectors import course_context, csv_response, write_entries_csv
 
 PATIENT_CHART_DAYS = 90
 SUMMARY_MAX_DAYS = 366
@@ -177,8 +178,7 @@ class PatientAdmin(ScopedAdmin):
         return ["user", *self.fields[1:]] if obj is None else self.fields
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.course_fields_saved(obj, form.changed_data)
+        services.patient_save(patient=obj, changed=form.changed_data)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
@@ -249,7 +249,7 @@ class PatientAdmin(ScopedAdmin):
             "overrides": patient.rule_overrides.select_related("rule", "set_by"),
             "mood_checks": patient.mood_checks.order_by("-date", "-created_at")[:26],
             "pregnancy_tests": patient.pregnancy_tests.all()[:24] if patient.can_become_pregnant else None,
-            "test_due": services.next_pregnancy_test(patient, today),
+            "test_due": selectors.next_pregnancy_test(patient, today),
             **course_context(patient, today),
             "summary_url": reverse("admin:core_patient_summary", args=[patient.pk]),
         }
@@ -328,7 +328,7 @@ class AlertAdmin(ScopedAdmin):
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
     fields = ["patient", "rule_code", "severity", "first_day", "last_day", "days", "detail", "worst", "message",
-              "advice", "created_at", "notified_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
+              "advice", "created_at", "email_queued_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
               "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
@@ -346,7 +346,7 @@ class AlertAdmin(ScopedAdmin):
     def notified(self, obj: Alert):
         if obj.emailed_at:
             return date_format(timezone.localtime(obj.emailed_at), "SHORT_DATETIME_FORMAT")
-        return "queued" if obj.notified_at else "–"
+        return "queued" if obj.email_queued_at else "–"
 
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
@@ -363,8 +363,10 @@ class AlertAdmin(ScopedAdmin):
         """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
         form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            count = acknowledge(queryset, request.user, **form.cleaned_data)
+            done = services.acknowledge(alerts=queryset, user=request.user, **form.cleaned_data)
+            count = len(done.now)
             self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+            self.acknowledged_first(request, done.earlier)
             return None
         alerts = list(queryset.select_related("patient__user"))
         context = {
@@ -377,6 +379,18 @@ class AlertAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
                                 status=400 if form.is_bound else 200)
+
+    def acknowledged_first(self, request, alerts: list[Alert]) -> None:
+        """Tell the clinician which alerts someone else acknowledged first: their outcome is kept."""
+        for alert in alerts:
+            who = alert.acknowledged_by.get_username() if alert.acknowledged_by else "a deleted user"
+            self.message_user(
+                request,
+                f"{alert} was already acknowledged by {who} at "
+                f"{timezone.localtime(alert.acknowledged_at):%Y-%m-%d %H:%M}: their outcome and note are kept, "
+                "yours was not saved.",
+                messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Alert queue", **(extra_context or {})})
@@ -401,11 +415,18 @@ class AlertAdmin(ScopedAdmin):
         if alert is None or not self.has_change_permission(request, alert):
             raise Http404("No such alert.")
         if alert.acknowledged_at is not None:
-            self.message_user(request, "This alert is already acknowledged.", messages.INFO)
+            if request.method == "POST":  # acknowledged by someone else since this form was shown
+                self.acknowledged_first(request, [alert])
+            else:
+                self.message_user(request, "This alert is already acknowledged.", messages.INFO)
             return redirect("admin:core_alert_change", alert.pk)
         form = AcknowledgeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            acknowledge(Alert.objects.filter(pk=alert.pk), request.user, **form.cleaned_data)
+            done = services.acknowledge(alerts=Alert.objects.filter(pk=alert.pk), user=request.user,
+                                        **form.cleaned_data)
+            if done.earlier:  # another clinician's acknowledgement came first, since the form was shown
+                self.acknowledged_first(request, done.earlier)
+                return redirect("admin:core_alert_change", alert.pk)
             self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
             return redirect("admin:core_alert_changelist")
         context = {
@@ -417,20 +438,6 @@ class AlertAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
                                 status=400 if form.is_bound else 200)
-
-
-def acknowledge(queryset, user, *, outcome: str, note: str = "") -> int:
-    """Record who acknowledged which alerts, when, with what outcome. Saved one by one, so that the
-    audit trail has a row for each (outcome and note included)."""
-    now = timezone.now()
-    alerts = list(queryset.filter(acknowledged_at__isnull=True))
-    for alert in alerts:
-        alert.acknowledged_by = user
-        alert.acknowledged_at = now
-        alert.outcome = outcome
-        alert.note = note
-        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "outcome", "note"])
-    return len(alerts)
 
 
 # --- Rules and per-patient overrides ------------------------------------------------------------
@@ -490,8 +497,7 @@ class RuleOverrideAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        obj.set_by = request.user
-        super().save_model(request, obj, form, change)
+        services.rule_override_save(override=obj, set_by=request.user)
 
 
 # --- Course records -----------------------------------------------------------------------------
@@ -548,3 +554,21 @@ class UserAdmin(BaseUserAdmin):
             twofactor.reset_for(request, user)
         self.message_user(request, f"Two-factor sign-in reset for {', '.join(u.get_username() for u in users)}.",
                           messages.SUCCESS)
+
+
+# --- The audit trail: django-auditlog's own admin, with the client's address -------------------
+
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(BaseLogEntryAdmin):
+    """Who saw or changed what, when, and from which address (core/client.py: PROXY_COUNT)."""
+
+    list_display = [*BaseLogEntryAdmin.list_display, "remote_addr"]
+    readonly_fields = [*BaseLogEntryAdmin.readonly_fields, "remote_addr"]
+    fieldsets = [
+        (None, {"fields": [*BaseLogEntryAdmin.fieldsets[0][1]["fields"], "remote_addr"]}),
+        *BaseLogEntryAdmin.fieldsets[1:],
+    ]

@@ -1,53 +1,18 @@
 """Course-tracking pages: the cumulative dose, the weekly mood check and pregnancy prevention."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import course, services
+from . import services
 from .access import patient_for
 from .findings import current_findings, findings_context
 from .forms import ContraceptionForm, MoodCheckForm, PregnancyTestForm
-from .models import Patient
+from .selectors import pregnancy_context
 
-MOOD_CHECK_DAYS = 7
 PREGNANCY_RULES = {"pregnancy-positive", "pregnancy-test-due"}
-
-
-def course_context(patient: Patient, today: date) -> dict:
-    """Cumulative dose and the weekly mood check, for the dashboard and the clinician's page."""
-    total = None
-    if patient.course_start:
-        taken = patient.entries.filter(date__gte=patient.course_start, date__lte=today)
-        total = taken.aggregate(total=Sum("dose_mg"))["total"]
-    last_check = patient.mood_checks.aggregate(last=Max("date"))["last"]
-    dose = course.dose_summary(
-        [total], course_start=patient.course_start, today=today,
-        weight_kg=patient.weight_kg, target_low=patient.target_low_mg_per_kg, target_high=patient.target_high_mg_per_kg,
-    )
-    return {
-        "dose": dose,
-        # Shown beside the dose per kilogram: in kilograms, and as the patient gave it.
-        "weight_kg": patient.weight_kg,
-        "weight_label": patient.weight_label if patient.weight_unit != "kg" else "",
-        "mood_check_due": last_check is None or (today - last_check).days >= MOOD_CHECK_DAYS,
-        "last_mood_check": last_check,
-    }
-
-
-def pregnancy_context(patient: Patient, today: date) -> dict:
-    """The pregnancy-prevention calendar (read only: send_reminders raises a missed-test warning)."""
-    tests = [(day, result == "negative") for day, result in patient.pregnancy_tests.values_list("date", "result")]
-    return {
-        "test_due": services.next_pregnancy_test(patient, today),
-        "collect_by": course.prescription_deadline(tests, course_start=patient.course_start),
-        "contraception_until": course.contraception_until(patient.course_end),
-    }
 
 
 @login_required
@@ -91,7 +56,8 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         contraception_form = ContraceptionForm(request.POST, instance=patient)
         if contraception_form.is_valid():
-            contraception_form.save()
+            services.patient_save(patient=contraception_form.save(commit=False),
+                                  changed=contraception_form.changed_data)
             messages.success(request, "Your contraception is saved.")
             return redirect("pregnancy")
         status = 400

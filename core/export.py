@@ -21,7 +21,7 @@ NOT_EXPORTED = {"id", "patient", "user", "data_version", "rules_version", "p256d
 # is exported. The acknowledgement note is the clinician's private note (issue 14: the patient sees
 # that the alert was reviewed and its outcome, never the note); the e-mail times are the clinic's
 # notification bookkeeping.
-CLINIC_PRIVATE = {Alert: {"note", "notified_at", "emailed_at", "escalated_at"}}
+CLINIC_PRIVATE = {Alert: {"note", "email_queued_at", "emailed_at", "escalated_at"}}
 
 # What each list holds, in which order. Related rows are loaded with the list: one query per list.
 RECORDS = {

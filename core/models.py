@@ -597,7 +597,7 @@ class Alert(models.Model):
     note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     # Set by send_notifications: when the alert was taken into an e-mail (claimed, so that no
     # other run takes it), when that e-mail was delivered, and when it was escalated.
-    notified_at = models.DateTimeField("notification queued", null=True, blank=True)
+    email_queued_at = models.DateTimeField("e-mail queued", null=True, blank=True)
     emailed_at = models.DateTimeField("clinician e-mailed", null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
 

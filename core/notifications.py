@@ -13,7 +13,7 @@ No e-mail carries health data: not the patient, the rule, a value or a note; onl
 something to see, and a link to sign in.
 
 Runs may overlap and mail servers fail. Work is claimed in the database: a conditional UPDATE
-(`… WHERE notified_at IS NULL`) takes an alert, so no two runs take the same one (before it,
+(`… WHERE email_queued_at IS NULL`) takes an alert, so no two runs take the same one (before it,
 PostgreSQL's row locks and SQLite's IMMEDIATE transactions keep a second run from even reading a
 taken alert as free); a digest is a row that the database allows once per address and day. The
 claim, the Notification row and the queued e-mail (django-post-office's Email) are written in one
@@ -158,9 +158,9 @@ def _by_recipient(claimed: list[tuple[int, int]], field_name: str, *,
 
 
 def queue_urgent(now: datetime) -> int:
-    new = Alert.objects.open().filter(severity=Severity.URGENT, notified_at__isnull=True)
+    new = Alert.objects.open().filter(severity=Severity.URGENT, email_queued_at__isnull=True)
     with transaction.atomic():
-        grouped = _by_recipient(_claim(new, "notified_at", now), "notified_at")
+        grouped = _by_recipient(_claim(new, "email_queued_at", now), "email_queued_at")
         for recipient, alert_ids in grouped.items():
             _queue(Notification.Kind.URGENT, recipient, alert_ids, now)
     return len(grouped)
@@ -169,7 +169,7 @@ def queue_urgent(now: datetime) -> int:
 def queue_escalations(now: datetime) -> int:
     due = Alert.objects.open().filter(
         severity=Severity.URGENT, escalated_at__isnull=True,
-        notified_at__lte=now - timedelta(hours=settings.ESCALATE_AFTER_HOURS),
+        email_queued_at__lte=now - timedelta(hours=settings.ESCALATE_AFTER_HOURS),
     )
     inbox = [Recipient(settings.ESCALATION_EMAIL, fallback=True)] if settings.ESCALATION_EMAIL else []
     with transaction.atomic():
@@ -205,7 +205,7 @@ def queue_digests(now: datetime) -> int:
         try:
             with transaction.atomic():
                 _queue(Notification.Kind.DIGEST, Recipient(email, user_id), alert_ids, now, for_date=today)
-                Alert.objects.filter(pk__in=alert_ids, notified_at__isnull=True).update(notified_at=now)
+                Alert.objects.filter(pk__in=alert_ids, email_queued_at__isnull=True).update(email_queued_at=now)
         except IntegrityError:  # another run sent this address its digest for today first
             continue
         queued += 1

@@ -16,6 +16,10 @@ SELF_HARM = "self_harm"
 PREGNANCY_SIGNS = frozenset({"missed_period", "unprotected_sex"})
 MOOD_DROP_MIN_PRIOR_ENTRIES = 3
 MOOD_DROP_DAYS_BEFORE = 7
+# The days in a row a run rule (e.g. dryness-persistent) needs when neither the rule nor an override
+# sets run_days: the checks and the window of days they read both use it.
+DEFAULT_RUN_DAYS = 3
+RUN_RULES = {"dryness-persistent", "mood-persistent-low"}
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,14 @@ def check(code: str) -> Callable[[Check], Check]:
 
 def window(settings: Mapping[str, RuleSetting]) -> tuple[int, int]:
     """How many days before and after an entry's date the enabled rules need to look at."""
-    runs = [s.run_days or 1 for s in settings.values() if s.enabled]
+    runs = [run_length(s) for s in settings.values() if s.enabled and s.code in RUN_RULES]
     longest = max(runs, default=1)
     return max(MOOD_DROP_DAYS_BEFORE, longest - 1), longest - 1
+
+
+def run_length(s: RuleSetting) -> int:
+    """The days in a row a run rule needs."""
+    return s.run_days or DEFAULT_RUN_DAYS
 
 
 def evaluate(day: Day, history: Iterable[Day], settings: Mapping[str, RuleSetting]) -> list[Finding]:
@@ -162,7 +171,7 @@ def dryness_high(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Findi
 
 @check("dryness-persistent")
 def dryness_persistent(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
-    run = s.run_days or 3
+    run = run_length(s)
     if in_run(day.date, by_date, run, lambda d: d.max_dryness >= s.threshold):
         # The day's own values: an episode's days and dates say how long it has lasted.
         return Finding(s.code, s.severity, _dryness_detail(day, s.threshold), score=day.max_dryness)
@@ -178,7 +187,7 @@ def mood_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding |
 
 @check("mood-persistent-low")
 def mood_persistent_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
-    run = s.run_days or 3
+    run = run_length(s)
     if in_run(day.date, by_date, run, lambda d: d.mood <= s.threshold):
         return Finding(s.code, s.severity, f"mood {day.mood}", score=10 - day.mood)
     return None

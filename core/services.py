@@ -1,15 +1,26 @@
-"""The writes that touch several rows: saving or deleting an entry together with its alerts."""
+"""Every write that touches a patient's data: entries with their alerts, mood checks, pregnancy
+tests, the patient's own record and overrides, and a clinician acknowledging an alert.
 
+Each write is one transaction that first locks the rows of the patients it touches (`lock_patients`),
+so that every writer takes its locks in one order, patient → entry → alert, and two writers cannot
+deadlock on PostgreSQL: the version triggers (core/versions.py) update the patient row after any
+write to an entry or an alert, and a writer that touched the alert first would wait for the patient
+while holding the alert."""
+
+import copy
 import dataclasses
 from datetime import date, timedelta
 
 from auditlog.context import disable_auditlog
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from . import course, episodes, rules
+from . import course, episodes, rules, selectors
 from .dates import day_label
 from .models import (
     LOCKED_RULES,
@@ -23,6 +34,12 @@ from .models import (
     Severity,
     Symptom,
 )
+
+
+def lock_patients(ids) -> list[Patient]:
+    """Lock the rows of these patients (by id) until the transaction ends, lowest id first. Every
+    write below starts here, inside its transaction, before it writes anything else."""
+    return list(Patient.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk"))
 
 
 def rule_settings_for(patient: Patient) -> tuple[dict[str, rules.RuleSetting], dict[str, Rule]]:
@@ -217,6 +234,7 @@ def entry_save(*, entry: DiaryEntry, previous_date=None) -> DiaryEntry:
     # that concurrent writers (SQLite runs one at a time) wait as briefly as possible.
     rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
+        lock_patients([entry.patient_id])
         entry.save()
         episodes_sync(entry.patient, sorted({entry.date, previous_date or entry.date}), rule_settings)
     return entry
@@ -227,6 +245,7 @@ def entry_delete(*, entry: DiaryEntry) -> None:
     resolved and stays on record for the clinician."""
     rule_settings = rule_settings_for(entry.patient)
     with transaction.atomic(), patient_write():
+        lock_patients([entry.patient_id])
         entry.delete()
         episodes_sync(entry.patient, [entry.date], rule_settings)
 
@@ -260,6 +279,7 @@ def mood_check_save(*, patient: Patient, answers: list[int | None], on) -> MoodC
     settings, rules_by_code = rule_settings_for(patient)
     thresholds = {code: s.threshold for code, s in settings.items() if s.enabled}
     with transaction.atomic():
+        lock_patients([patient.pk])
         check = MoodCheck.objects.create(
             patient=patient, date=on, total=sum(a for a in answers if a is not None), band=course.phq_band(answers),
             **{f"q{i}": answer for i, answer in enumerate(answers, start=1)},
@@ -271,6 +291,7 @@ def mood_check_save(*, patient: Patient, answers: list[int | None], on) -> MoodC
 
 def pregnancy_test_save(*, test: PregnancyTest) -> None:
     with transaction.atomic():
+        lock_patients([test.patient_id])
         test.save()
         if test.result == PregnancyTest.Result.POSITIVE:
             rule = Rule.objects.get(code="pregnancy-positive")
@@ -279,21 +300,12 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
         course_alerts_sync(test.patient, test.patient.today())
 
 
-def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
-    if not patient.can_become_pregnant:
-        return None
-    # Only a negative test counts towards the calendar; a positive one raises pregnancy-positive.
-    tests = patient.pregnancy_tests.filter(result=PregnancyTest.Result.NEGATIVE).values_list("date", flat=True)
-    return course.next_pregnancy_test(tests, course_start=patient.course_start, course_end=patient.course_end,
-                                      today=today)
-
-
 def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     """Raise `pregnancy-test-due` for a missed test; resolve it once the test is logged, the course
     dates change, or the patient can no longer become pregnant. Run on each write path that can
     change it (a test logged, the profile or the patient admin saved) and by the scheduled
     send_reminders, never while a page is shown: a test becomes missed as the days pass."""
-    due = next_pregnancy_test(patient, today)
+    due = selectors.next_pregnancy_test(patient, today)
     source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
     open_alerts = dict(
         Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved().values_list("source", "pk")
@@ -312,10 +324,29 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
 PREGNANCY_TEST_FIELDS = {"can_become_pregnant", "course_start", "course_end"}
 
 
-def course_fields_saved(patient: Patient, changed: list[str]) -> None:
-    """After the profile or the patient admin is saved: the missed-test warning follows at once."""
-    if PREGNANCY_TEST_FIELDS.intersection(changed):
-        course_alerts_sync(patient, patient.today())
+def patient_create(*, user: AbstractBaseUser, time_zone: str) -> Patient:
+    """A new patient's record, at sign-up: nothing of theirs exists yet to lock."""
+    return Patient.objects.create(user=user, time_zone=time_zone)
+
+
+def patient_save(*, patient: Patient, changed: list[str]) -> Patient:
+    """Save a patient's record (their profile or contraception, or the clinician's course fields in
+    the admin); when it changes which pregnancy test is due, the missed-test warning follows at once."""
+    with transaction.atomic():
+        lock_patients([patient.pk])
+        patient.save()
+        if PREGNANCY_TEST_FIELDS.intersection(changed):
+            course_alerts_sync(patient, patient.today())
+    return patient
+
+
+def rule_override_save(*, override: RuleOverride, set_by: AbstractBaseUser) -> RuleOverride:
+    """A clinician's threshold for one patient, with who set it."""
+    with transaction.atomic():
+        lock_patients([override.patient_id])
+        override.set_by = set_by
+        override.save()
+    return override
 
 
 def missed_tests_sync() -> int:
@@ -333,6 +364,46 @@ def missed_tests_sync() -> int:
     )
     count = 0
     for patient in patients:
-        course_alerts_sync(patient, patient.today())
+        with transaction.atomic():
+            lock_patients([patient.pk])
+            course_alerts_sync(patient, patient.today())
         count += 1
     return count
+
+
+# --- Clinicians: acknowledging alerts ----------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Acknowledged:
+    """What an acknowledgement did: the alerts it acknowledged, and those someone had acknowledged
+    first (each with who and when), which it left as they were."""
+
+    now: list[Alert]
+    earlier: list[Alert]
+
+
+ACKNOWLEDGE_FIELDS = ["acknowledged_by", "acknowledged_at", "outcome", "note"]
+
+
+def acknowledge(*, alerts: QuerySet[Alert], user: AbstractBaseUser, outcome: str, note: str = "") -> Acknowledged:
+    """Record who acknowledged these alerts, when, with what outcome and note. An alert counts once:
+    each is a conditional update (only while it is not acknowledged), so of two clinicians acting at
+    the same moment the first keeps their outcome and note and the second is told who it was. Each
+    acknowledgement gets its own audit row (outcome and note included), as a saved change would."""
+    result = Acknowledged(now=[], earlier=[])
+    with transaction.atomic():
+        lock_patients(alerts.values_list("patient_id", flat=True))
+        for alert in alerts.select_related("acknowledged_by").order_by("pk"):
+            values = {"acknowledged_by": user, "acknowledged_at": timezone.now(), "outcome": outcome, "note": note}
+            if not Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(**values):
+                alert.refresh_from_db(fields=ACKNOWLEDGE_FIELDS)
+                result.earlier.append(alert)
+                continue
+            before = copy.copy(alert)
+            for name, value in values.items():
+                setattr(alert, name, value)
+            LogEntry.objects.log_create(alert, action=LogEntry.Action.UPDATE,
+                                        changes=model_instance_diff(before, alert, ACKNOWLEDGE_FIELDS))
+            result.now.append(alert)
+    return result

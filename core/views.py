@@ -1,6 +1,5 @@
 """Patient-facing pages. Views orchestrate; models, rules and services decide."""
 
-import csv
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -8,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,12 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import accounts, education, push, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
-from .course_views import course_context, pregnancy_context
+from .context_processors import site_settings
 from .dates import day_label, weekday_label
 from .findings import current_findings, findings_context, with_care_team
 from .forms import DRYNESS_FIELDS, EARLIEST_DATE, EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
 from .ratelimit import rate_limited
+from .selectors import course_context, csv_response, pregnancy_context, write_entries_csv
 from .versions import patient_fragment
 
 CHART_DAYS = 30
@@ -46,12 +46,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     today = patient.today()
     urgent, body = patient_fragment("dashboard", patient, today.isoformat(),
-                                    lambda: dashboard_fragments(request, patient, today))
+                                    lambda: dashboard_fragments(patient, today))
     return render(request, "core/dashboard.html", {"patient": patient, "urgent": urgent, "body": body})
 
 
-def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> tuple[str, str]:
-    """The dashboard's urgent banner and body: everything on it that comes from the patient's rows."""
+def dashboard_fragments(patient: Patient, today: date) -> tuple[str, str]:
+    """The dashboard's urgent banner and body: everything on it that comes from the patient's rows.
+    Cached for every later request (core/versions.py), so rendered without one: nothing of a request
+    (a CSRF token, the user, messages) can be stored in it; the settings it shows are passed in."""
     start, end = today - timedelta(days=CHART_DAYS - 1), today
     entries = list(
         DiaryEntry.objects.for_patient(patient)
@@ -76,25 +78,30 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
         **findings_context(current_findings(patient, today), patient.tz),
+        **site_settings(),
     }
-    urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
-    return urgent, render_to_string("core/_dashboard_body.html", context, request)
+    urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"], **site_settings()})
+    return urgent, render_to_string("core/_dashboard_body.html", context)
 
 
 @login_required
 def diary_list(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
+    paginator = Paginator(DiaryEntry.objects.for_patient(patient).order_by("-date"), DIARY_PAGE_SIZE)
+    # The cache keys the page actually shown, so ?page=999 is the last page's copy, not a new one.
+    pages = patient_fragment("diary-pages", patient, "", lambda: paginator.num_pages)
     number = page_number(request.GET.get("page", ""))
+    number = number if 1 <= number <= pages else pages  # past the end (or 0): the last page, as get_page
 
     def render_page() -> str:
-        entries = DiaryEntry.objects.for_patient(patient).order_by("-date")
-        page = Paginator(entries, 20).get_page(number)
+        page = paginator.page(number)
         return render_to_string("core/_diary_page.html", {"page": page, "rows": diary_rows(page.object_list)})
 
     body = patient_fragment("diary", patient, str(number), render_page)
     return render(request, "core/diary_list.html", {"body": body})
 
 
+DIARY_PAGE_SIZE = 20
 PAST_THE_END = 10**6  # pages: more than any diary has
 
 
@@ -225,39 +232,6 @@ def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
     return render(request, "core/entry_delete.html", {"entry": entry})
 
 
-EXPORT_FIELDS = [
-    "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood",
-    "sun_minutes", "sunscreen", "sunburn", "symptoms", "notes",
-]
-
-
-def write_entries_csv(response: HttpResponse, entries, with_patient: bool = False) -> None:
-    writer = csv.writer(response)
-    writer.writerow((["patient"] if with_patient else []) + EXPORT_FIELDS)
-    for e in entries:
-        row = [
-            e.date.isoformat(), e.skin_dryness, e.lip_dryness, e.eye_dryness, e.mood,
-            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms), e.notes,
-        ]
-        # Every text cell, not only the notes: a username such as "-1+1" or "@A1" is text someone chose.
-        writer.writerow([csv_safe(cell) for cell in ([e.patient.user.username] if with_patient else []) + row])
-
-
-def csv_safe(cell):
-    """A text cell starting with = + - @ (or a tab or carriage return before one) is run as a formula
-    by spreadsheet programs: it is written with a leading apostrophe. Numbers are left as they are."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
-
-
-def csv_response(filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @login_required
 @require_GET
 def diary_export(request: HttpRequest) -> HttpResponse:
@@ -273,9 +247,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     form = ProfileForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.course_fields_saved(patient, form.changed_data)
+        services.patient_save(patient=form.save(commit=False), changed=form.changed_data)
         messages.success(request, "Your profile is saved.")
         return redirect("dashboard")
     context = {"form": form, "two_factor": twofactor.enrolled(request.user), "push_enabled": push.enabled(),
@@ -291,7 +263,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        Patient.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
+        services.patient_create(user=user, time_zone=form.cleaned_data["time_zone"])
         accounts.address_reused(user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry right away.")

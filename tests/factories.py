@@ -1,12 +1,22 @@
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from core.models import CLINICIANS_GROUP, DiaryEntry, Patient
 
 PASSWORD = "correct-horse-battery-staple"
+# Every factory patient's time zone. Tests use that patient's day, never the machine's (date.today()
+# follows TIME_ZONE, which `make test` sets to UTC+14 for one run).
+PATIENT_TIME_ZONE = "UTC"
+
+
+def patient_today() -> date:
+    """Today for a factory patient: Patient.today() of a patient in PATIENT_TIME_ZONE."""
+    return timezone.now().astimezone(ZoneInfo(PATIENT_TIME_ZONE)).date()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -27,7 +37,7 @@ class PatientFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.LazyAttribute(lambda p: p.user.username.title())
-    time_zone = "UTC"
+    time_zone = PATIENT_TIME_ZONE
 
 
 class ClinicianFactory(UserFactory):
@@ -45,7 +55,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
         model = DiaryEntry
 
     patient = factory.SubFactory(PatientFactory)
-    date = factory.LazyFunction(date.today)
+    date = factory.LazyFunction(patient_today)
     skin_dryness = 2
     lip_dryness = 3
     eye_dryness = 1
@@ -60,7 +70,7 @@ class EntryFactory(factory.django.DjangoModelFactory):
 def entry_data(**overrides) -> dict:
     """A valid POST body for the entry form."""
     data = {
-        "date": date.today().isoformat(),
+        "date": patient_today().isoformat(),
         "skin_dryness": "2",
         "lip_dryness": "3",
         "eye_dryness": "1",

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core import services
-from core.admin import acknowledge
 from core.export import exported_fields
 from core.models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest
+from core.services import acknowledge
 from tests.conftest import Client
 from tests.factories import PASSWORD, ClinicianFactory
 
@@ -49,7 +49,8 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     record(patient)
     doctor = ClinicianFactory(username="drexport", first_name="Ada", last_name="Lovelace")
     patient.clinicians.add(doctor)
-    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="contacted", note="Called; advised eye drops.")
+    acknowledge(alerts=Alert.objects.filter(patient=patient), user=doctor, outcome="contacted",
+                note="Called; advised eye drops.")
 
     data = export(patient_client)
     assert data["account"]["username"] == "pat"
@@ -71,7 +72,7 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
 def test_the_export_exports_every_stored_alert_field_but_the_clinics_own():
     # A field added to Alert later is in the export without a change to it; the clinic's are named.
     names = {f.name for f in exported_fields(Alert)}
-    clinic_private = {"note", "notified_at", "emailed_at", "escalated_at"}
+    clinic_private = {"note", "email_queued_at", "emailed_at", "escalated_at"}
     assert names == {f.name for f in Alert._meta.concrete_fields} - {"id", "patient"} - clinic_private
     assert {"outcome", "acknowledged_at", "acknowledged_by"} <= names
 
@@ -80,12 +81,13 @@ def test_the_clinicians_private_note_is_never_in_the_export(patient_client, pati
     record(patient)
     doctor = ClinicianFactory(username="drnote", first_name="Grace", last_name="Hopper")
     patient.clinicians.add(doctor)
-    acknowledge(Alert.objects.filter(patient=patient), doctor, outcome="no_action", note="Private: seems anxious.")
-    Alert.objects.filter(patient=patient).update(notified_at=timezone.now(), emailed_at=timezone.now())
+    acknowledge(alerts=Alert.objects.filter(patient=patient), user=doctor, outcome="no_action",
+                note="Private: seems anxious.")
+    Alert.objects.filter(patient=patient).update(email_queued_at=timezone.now(), emailed_at=timezone.now())
     body = patient_client.get("/accounts/export.json").content.decode()
     assert "Private: seems anxious." not in body
     alert = json.loads(body)["alerts"][0]
-    assert "note" not in alert and "notified_at" not in alert and "emailed_at" not in alert
+    assert "note" not in alert and "email_queued_at" not in alert and "emailed_at" not in alert
     assert alert["outcome"] == "no_action" and alert["acknowledged_at"]
     assert "drnote" not in body  # the clinician's username is the clinic's, not the patient's
 

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from core import services
 from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Rule, RuleOverride
-from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
+from tests.conftest import Client
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+TODAY = patient_today()
 
 
 def make_patient(username: str, clinician=None):
@@ -386,3 +387,20 @@ def test_list_query_counts_do_not_grow_with_patients(client, url):
     small = _queries(client, url)
     grow_to(50)
     assert _queries(client, url) == small
+
+
+def test_the_audit_trail_shows_the_client_address_of_each_access_and_change(dr_a_client, world):
+    alice, _, alert, *_ = world["mine"]
+    dr_a_client.get(f"/admin/core/patient/{alice.pk}/change/", REMOTE_ADDR="203.0.113.7")
+    dr_a_client.post(f"/admin/core/alert/{alert.pk}/acknowledge/", {"outcome": "no_action"},
+                     REMOTE_ADDR="198.51.100.23")
+    seen = LogEntry.objects.get(actor=world["dr_a"], action=LogEntry.Action.ACCESS, object_pk=str(alice.pk))
+    changed = LogEntry.objects.get(actor=world["dr_a"], action=LogEntry.Action.UPDATE, object_pk=str(alert.pk))
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x-Long-pass-99"))
+    listing = client.get("/admin/auditlog/logentry/").content.decode()
+    assert "203.0.113.7" in listing and "198.51.100.23" in listing
+    assert "203.0.113.7" in client.get(f"/admin/auditlog/logentry/{seen.pk}/change/").content.decode()
+    assert "198.51.100.23" in client.get(f"/admin/auditlog/logentry/{changed.pk}/change/").content.decode()
+    # A clinician reads neither page.
+    assert dr_a_client.get(f"/admin/auditlog/logentry/{seen.pk}/change/").status_code == 403

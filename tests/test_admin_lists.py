@@ -1,7 +1,7 @@
 """The clinician admin's list pages: what each one shows, sorting, filters, escaping, scoping and
 what a page costs in queries as the lists grow."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from core import services
 from core.models import Alert, MoodCheck, PregnancyTest, Rule, RuleOverride
-from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+TODAY = patient_today()
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from django.core.management import call_command
 
 from core.course import add_months
 from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Reminder
-from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, entry_data
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, entry_data, patient_today
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+TODAY = patient_today()
 
 
 def warnings_on(page: str) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.models import DiaryEntry
-from tests.factories import EntryFactory, entry_data
+from tests.factories import EntryFactory, entry_data, patient_today
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,9 @@ def test_it_requires_login(client, url):
 
 def test_it_lists_entries_newest_first_and_paginates(patient_client, patient):
     for back in range(25):
-        EntryFactory(patient=patient, date=date.today() - timedelta(days=back))
+        EntryFactory(patient=patient, date=patient_today() - timedelta(days=back))
     page = patient_client.get("/diary/").content.decode()
-    assert page.index(f"/diary/{date.today()}/") < page.index(f"/diary/{date.today() - timedelta(days=1)}/")
+    assert page.index(f"/diary/{patient_today()}/") < page.index(f"/diary/{patient_today() - timedelta(days=1)}/")
     assert page.count('href="/diary/20') == 20
     second = patient_client.get("/diary/?page=2").content.decode()
     assert second.count('href="/diary/20') == 5
@@ -85,7 +85,7 @@ def test_export_has_all_own_entries_as_csv(patient_client, patient):
 
 @pytest.fixture
 def others_entry(other_patient):
-    return EntryFactory(patient=other_patient, date=date.today() - timedelta(days=2), notes="private note")
+    return EntryFactory(patient=other_patient, date=patient_today() - timedelta(days=2), notes="private note")
 
 
 def test_another_patients_entries_are_not_listed(patient_client, others_entry):
@@ -104,7 +104,7 @@ def test_another_patients_entry_is_a_404_to_view_edit_and_delete(patient_client,
 
 
 def test_another_patients_entries_are_not_exported(patient_client, patient, others_entry):
-    EntryFactory(patient=patient, date=date.today())
+    EntryFactory(patient=patient, date=patient_today())
     body = patient_client.get("/diary/export.csv").content.decode()
     assert "private note" not in body
     assert others_entry.date.isoformat() not in body
@@ -144,10 +144,10 @@ def test_a_patients_pages_cost_the_same_queries_however_long_the_diary(patient_c
         assert patient_client.get("/").status_code == 200
     with django_assert_num_queries(4):  # the count and one page of entries
         assert patient_client.get("/diary/").status_code == 200
-    # form: the entry, the duplicate check; rules, overrides; save, the episodes and days around it, in a
-    # transaction; and two inserts: the episodes of the bulk-created days around it (mood-low, mood-drop),
-    # which no save had evaluated
+    # form: the entry, the duplicate check; rules, overrides; the patient's row locked, save, the episodes and
+    # days around it, in a transaction; and two inserts: the episodes of the bulk-created days around it
+    # (mood-low, mood-drop), which no save had evaluated
     day = (today - timedelta(days=1)).isoformat()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = patient_client.post(f"/diary/{day}/", entry_data(date=day, mood="5"))
     assert response.status_code == 302

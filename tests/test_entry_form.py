@@ -1,12 +1,12 @@
 """Every validation rule of the diary form, with its boundary values, through real POSTs."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 
 from core.models import DiaryEntry
-from tests.factories import EntryFactory, entry_data
+from tests.factories import EntryFactory, entry_data, patient_today
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +72,11 @@ def test_date_may_be_today_but_not_tomorrow_in_the_patients_time_zone(patient_cl
 
 def test_the_form_defaults_to_the_patients_today(patient_client):
     response = patient_client.get("/diary/new/")
-    assert f'value="{date.today().isoformat()}"' in response.content.decode()
+    assert f'value="{patient_today().isoformat()}"' in response.content.decode()
 
 
 def test_date_query_prefills_the_form(patient_client):
-    day = (date.today() - timedelta(days=3)).isoformat()
+    day = (patient_today() - timedelta(days=3)).isoformat()
     assert f'value="{day}"' in patient_client.get(f"/diary/new/?date={day}").content.decode()
     # Nonsense is a clear message on the form set to today, not a 500 (tests/test_quick_entry.py).
     assert patient_client.get("/diary/new/?date=not-a-date").status_code == 400
@@ -93,12 +93,12 @@ def test_a_duplicate_date_is_a_form_error_linking_to_the_entry(patient_client, p
 
 
 def test_editing_cannot_move_an_entry_onto_another_day(patient_client, patient):
-    first = EntryFactory(patient=patient, date=date.today() - timedelta(days=1))
-    second = EntryFactory(patient=patient, date=date.today())
+    first = EntryFactory(patient=patient, date=patient_today() - timedelta(days=1))
+    second = EntryFactory(patient=patient, date=patient_today())
     response = patient_client.post(f"/diary/{second.date}/", entry_data(date=first.date.isoformat()))
     assert response.status_code == 400
     second.refresh_from_db()
-    assert second.date == date.today()
+    assert second.date == patient_today()
 
 
 def test_unknown_symptom_codes_are_refused(patient_client, patient):

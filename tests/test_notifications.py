@@ -187,7 +187,7 @@ def test_without_a_clinic_inbox_they_go_to_the_superusers(mailer):
 def test_with_nobody_to_tell_the_alert_waits_for_someone(mailer):
     red_flag(patient_of())
     notifications.run()
-    assert mail.outbox == [] and Alert.objects.get().notified_at is None
+    assert mail.outbox == [] and Alert.objects.get().email_queued_at is None
     get_user_model().objects.create_superuser("root", "root@clinic.example", "x-Long-pass-99")
     notifications.run()
     assert len(mail.outbox) == 1
@@ -218,7 +218,7 @@ def test_one_digest_a_day_from_the_digest_hour(mailer, doctor):
     assert [m.subject for m in mail.outbox] == ["2 new alerts", "1 new alert"]
     notifications.run(at(7, 0, day=2))  # nothing new: no digest
     assert len(mail.outbox) == 2
-    assert Alert.objects.filter(notified_at__isnull=True).count() == 0
+    assert Alert.objects.filter(email_queued_at__isnull=True).count() == 0
 
 
 def test_a_digest_goes_only_to_the_patients_clinicians(mailer, doctor):
@@ -231,6 +231,7 @@ def test_a_digest_goes_only_to_the_patients_clinicians(mailer, doctor):
 
 
 def test_a_digest_goes_only_to_clinicians_who_get_urgent_emails_too(mailer, doctor):
+    mailer.DIGEST_HOUR = 0  # due whatever the hour in TIME_ZONE (make test runs once at UTC+14)
     # No longer staff (left the clinic, say), still assigned: no e-mail of either kind.
     former = ClinicianFactory(username="dr_former", email="former@clinic.example", is_staff=False)
     log(patient_of(doctor, former), lip_dryness=8)
@@ -390,7 +391,7 @@ def test_it_sends_once_when_runs_overlap_on_separate_connections(mailer, monkeyp
         red_flag(patient_of(doctor, name=f"{doctor.username} old", username=f"{doctor.username}_old"))
     urgent = Alert.objects.filter(severity="urgent")
     old = urgent.filter(patient__user__username__endswith="_old")
-    old.update(notified_at=timezone.now() - timedelta(hours=5))  # e-mailed five hours ago, never acknowledged
+    old.update(email_queued_at=timezone.now() - timedelta(hours=5))  # e-mailed five hours ago, never acknowledged
 
     # Widen the race windows: each run pauses after reading what it may take (before claiming it),
     # and again while queuing each e-mail (a digest's check for today's is before, its insert after).
@@ -431,5 +432,5 @@ def test_it_sends_once_when_runs_overlap_on_separate_connections(mailer, monkeyp
         assert sent.get(kind="escalation").alerts.get() == old.get(patient__clinicians=doctor)
     assert len(mail.outbox) == 6
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
-    assert not Alert.objects.filter(notified_at__isnull=True).exists()
+    assert not Alert.objects.filter(email_queued_at__isnull=True).exists()
     assert not urgent.filter(emailed_at__isnull=True).exists()

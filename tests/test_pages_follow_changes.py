@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import services
+from core import services, views
 from core.models import Alert, DiaryEntry, Patient, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, entry_data
 
@@ -75,6 +75,31 @@ def test_the_diary_list_pages_any_page_parameter_like_the_paginator(patient_clie
     response = patient_client.get("/diary/", {"page": page})
     assert response.status_code == 200
     assert shown in response.content.decode()
+
+
+def test_the_diary_cache_keeps_one_copy_of_each_page_shown_whatever_page_is_asked_for(patient_client, patient,
+                                                                                      monkeypatch):
+    for back in range(25):
+        EntryFactory(patient=patient, date=date(2026, 1, 31) - timedelta(days=back))
+    kept = []
+    real = views.patient_fragment
+
+    def spy(kind, patient, variant, render):
+        kept.append((kind, variant))
+        return real(kind, patient, variant, render)
+
+    monkeypatch.setattr(views, "patient_fragment", spy)
+    for page in ("2", "999", "1000000", "0", "9" * 40):
+        assert "Page 2 of 2" in patient_client.get("/diary/", {"page": page}).content.decode()
+    assert {variant for kind, variant in kept if kind == "diary"} == {"2"}
+
+
+def test_the_cached_dashboard_is_rendered_without_the_request_and_keeps_the_crisis_contacts(patient, settings):
+    settings.CRISIS_CONTACTS = "Call 988 now"
+    services.entry_save(entry=EntryFactory.build(patient=patient, date=patient.today(), symptoms=["self_harm"]))
+    urgent, body = views.dashboard_fragments(patient, patient.today())  # no request to take anything from
+    assert 'data-warning="self-harm"' in urgent and "Call 988 now" in urgent
+    assert "csrfmiddlewaretoken" not in urgent + body
 
 
 def test_a_new_override_and_a_rule_change_apply_to_the_next_entry(patient_client, patient):

@@ -194,3 +194,13 @@ def test_the_window_covers_the_longest_run():
     assert rules.window(SETTINGS) == (7, 2)
     longer = {**SETTINGS, "dryness-persistent": replace(SETTINGS["dryness-persistent"], run_days=5)}
     assert rules.window(longer) == (7, 4)
+
+
+@pytest.mark.parametrize("code", sorted(rules.RUN_RULES))
+def test_a_run_rule_without_run_days_needs_the_default_run_and_the_window_reads_that_far(code):
+    settings = {**SETTINGS, code: replace(SETTINGS[code], run_days=None)}
+    assert rules.window(settings) == (7, rules.DEFAULT_RUN_DAYS - 1)
+    bad = {"dryness-persistent": {"lip_dryness": 9}, "mood-persistent-low": {"mood": 0}}[code]
+    run = [day(before(back), **bad) for back in range(rules.DEFAULT_RUN_DAYS)]
+    assert code in codes(run[0], history=run[1:], settings=settings)
+    assert code not in codes(run[0], history=run[1:-1], settings=settings)  # one day short

@@ -113,3 +113,12 @@ def test_mail_settings_are_read_from_the_environment():
                             text=True, timeout=60)
     assert result.stdout.split() == ["smtp.clinic.example", "587", "True", "isodiary", "0", "2",
                                      "team@clinic.example", "django.core.mail.backends.smtp.EmailBackend"]
+
+
+def test_the_suite_runs_in_the_time_zone_of_the_environment(settings):
+    """The test settings must not pin TIME_ZONE: `make test` runs the suite once more at UTC+14, and a
+    pinned zone would make that run one at UTC (issue 21)."""
+    from django.utils import timezone
+
+    assert settings.TIME_ZONE == os.environ.get("TIME_ZONE", "UTC")
+    assert str(timezone.get_default_timezone()) == settings.TIME_ZONE

@@ -4,13 +4,13 @@ A cached dashboard or diary page must never outlive a change to what it shows, w
 change is made: the diary, the admin, a bulk update or a cascade. (What the pages show after such
 changes is tested in tests/test_pages_follow_changes.py.)"""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from core.models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, Rule
-from tests.factories import EntryFactory
+from tests.factories import EntryFactory, patient_today
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,15 @@ def test_every_write_to_a_patients_rows_raises_only_that_patients_version(patien
     # them on SQLite drops its triggers and fails here until it installs them again (see
     # core/migrations/0007_patient_version_triggers.py).
     others = version(other_patient)
-    entry = EntryFactory(patient=patient, date=date.today())
+    entry = EntryFactory(patient=patient, date=patient_today())
     writes = [
-        lambda: EntryFactory(patient=patient, date=date.today() - timedelta(days=1)),
+        lambda: EntryFactory(patient=patient, date=patient_today() - timedelta(days=1)),
         lambda: DiaryEntry.objects.filter(pk=entry.pk).update(mood=3),
         lambda: Alert.objects.create(patient=patient, first_day=entry.date, last_day=entry.date, rule_code="mood-low",
                                      severity="warning", message="m", advice="a"),
         lambda: Alert.objects.filter(patient=patient).update(acknowledged_at=timezone.now()),
-        lambda: MoodCheck.objects.create(patient=patient, date=date.today(), q1=0, q2=0, total=0, band="none"),
-        lambda: PregnancyTest.objects.create(patient=patient, date=date.today(), result="negative"),
+        lambda: MoodCheck.objects.create(patient=patient, date=patient_today(), q1=0, q2=0, total=0, band="none"),
+        lambda: PregnancyTest.objects.create(patient=patient, date=patient_today(), result="negative"),
         lambda: PregnancyTest.objects.filter(patient=patient).delete(),
         lambda: Patient.objects.filter(pk=patient.pk).update(display_name="New name"),
         lambda: DiaryEntry.objects.filter(pk=entry.pk).delete(),  # and its alert, by cascade

@@ -1,7 +1,7 @@
 """Warnings end to end: saving an entry raises, keeps, resolves and shows alerts."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from core import services
 from core.models import Alert, DiaryEntry, Rule, RuleOverride
-from tests.factories import EntryFactory, PatientFactory, entry_data
+from tests.factories import EntryFactory, PatientFactory, entry_data, patient_today
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
+TODAY = patient_today()
 
 
 def save(patient, on=TODAY, **values) -> DiaryEntry:

@@ -1,18 +1,18 @@
 """axe-core (shipped inside the axe-playwright-python wheel, no download) on every patient-facing page."""
 
-from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.factories import PASSWORD, EntryFactory, PatientFactory
+from tests.factories import PASSWORD, EntryFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC = ["/", "/accounts/signup/", "/accounts/login/", "/learn/", "/learn/mood/", "/learn/warning-signs/",
           "/learn/?q=sun"]
-SIGNED_IN = ["/", "/diary/", "/diary/new/", f"/diary/{date.today().isoformat()}/", "/accounts/profile/", "/mood-check/",
-             "/pregnancy/", "/accounts/two-factor/", "/accounts/delete/", "/accounts/sessions/sign-out-others/"]
+SIGNED_IN = ["/", "/diary/", "/diary/new/", f"/diary/{patient_today().isoformat()}/", "/accounts/profile/",
+             "/mood-check/", "/pregnancy/", "/accounts/two-factor/", "/accounts/delete/",
+             "/accounts/sessions/sign-out-others/"]
 
 
 def serious(page) -> list[str]:
@@ -31,8 +31,8 @@ def test_public_pages_have_no_serious_violations(server, screen, shoot):
 
 
 def test_patient_pages_have_no_serious_violations(server, screen, shoot):
-    patient = PatientFactory(user__username="axe", can_become_pregnant=True, course_start=date.today())
-    EntryFactory(patient=patient, date=date.today(), lip_dryness=8, notes="fine")
+    patient = PatientFactory(user__username="axe", can_become_pregnant=True, course_start=patient_today())
+    EntryFactory(patient=patient, date=patient_today(), lip_dryness=8, notes="fine")
     screen.goto(server.url + "/accounts/login/")
     screen.fill("#id_username", "axe")
     screen.fill("#id_password", PASSWORD)

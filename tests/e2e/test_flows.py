@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from core.models import Alert
 from tests.e2e.conftest import sign_in_staff
-from tests.factories import PASSWORD, ClinicianFactory, PatientFactory
+from tests.factories import PASSWORD, ClinicianFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,7 +66,7 @@ def test_three_days_of_low_mood_raise_the_urgent_warning(server, screen, shoot):
     page = screen
     PatientFactory(user__username="moody")
     sign_in(page, server.url, "moody")
-    today = date.today()
+    today = patient_today()
     for back in (2, 1, 0):
         fill_entry(page, server.url, today - timedelta(days=back), mood=2)
     banner = page.locator('[data-warning="mood-persistent-low"]')
@@ -104,7 +104,7 @@ def test_a_clinician_acknowledges_an_alert_from_the_queue(server, screen, shoot)
     from core import services
     from tests.factories import EntryFactory
 
-    services.entry_save(entry=EntryFactory.build(patient=patient, date=date.today(), sunburn="blistering"))
+    services.entry_save(entry=EntryFactory.build(patient=patient, date=patient_today(), sunburn="blistering"))
     sign_in_staff(page, server.url, doctor)
     expect(page.locator('[data-summary="open-urgent"]')).to_have_text("1")
     shoot(page, "admin-index-summary")

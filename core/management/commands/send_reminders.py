@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from post_office import mail
 
-from core import notifications, reminders, services
+from core import notifications, reminders, selectors, services
 from core.models import Patient, Reminder
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         for patient in Patient.objects.filter(can_become_pregnant=True, user__is_active=True).exclude(
                 user__email="").select_related("user"):
             today = now.astimezone(patient.tz).date()
-            due = services.next_pregnancy_test(patient, today)
+            due = selectors.next_pregnancy_test(patient, today)
             if due is None or due.due > today:
                 continue
             try:
