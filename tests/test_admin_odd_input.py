@@ -128,3 +128,25 @@ def test_the_patients_own_csv_guards_every_text_cell(patient_client, patient):
     row = next(csv.DictReader(io.StringIO(patient_client.get("/diary/export.csv").content.decode(), newline="")))
     assert row["notes"] == "'=1+1"
     assert row["mood"] == "0" and row["sunburn"] == "none"
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/core/diaryentry/?date__year={}",
+    "/admin/core/diaryentry/?date__year__gte={}",
+    "/admin/core/diaryentry/?date__iso_year={}",
+    "/admin/core/diaryentry/?created_at__year={}",
+    "/admin/core/alert/?first_day__year={}",
+    "/admin/core/moodcheck/?date__year={}",
+])
+@pytest.mark.parametrize("value", ["0", "-5", "10000", "99999999", "9" * 5000, "x", "²"])
+def test_a_year_the_calendar_does_not_hold_is_a_400(doctor_client, url, value):
+    """The admin takes a lookup on any field of its model, `__year` included: the database backend makes
+    a date of the year first, and year 0 or 10000 was a 500."""
+    response = doctor_client.get(url.format(value))
+    assert response.status_code == 400
+
+
+def test_a_year_filter_within_the_calendar_still_filters(doctor_client):
+    entry_year = Patient.objects.get(user__username="pat").entries.get().date.year
+    assert doctor_client.get(f"/admin/core/diaryentry/?date__year={entry_year}").context["cl"].result_count == 1
+    assert doctor_client.get("/admin/core/diaryentry/?date__year=9999").context["cl"].result_count == 0
