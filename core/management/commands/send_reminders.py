@@ -10,19 +10,20 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core import services
 from core.models import DiaryEntry, Patient, Reminder
 
 logger = logging.getLogger(__name__)
 # Subjects and bodies neutral: a phone's lock screen shows them (settings.DEFAULT_FROM_EMAIL).
-DAILY_SUBJECT = "Your diary entry for today"
-DAILY_BODY = (
+DAILY_SUBJECT = gettext_lazy("Your diary entry for today")
+DAILY_BODY = gettext_lazy(
     "Hello,\n\nA reminder to write today's entry in your diary: {url}\n\n"
     "You can change or switch off these reminders in your profile."
 )
-TASK_SUBJECT = "Something to do in your diary"
-TASK_BODY = "Hello,\n\nThere is something for you to do in your diary. Sign in to see it: {url}\n"
+TASK_SUBJECT = gettext_lazy("Something to do in your diary")
+TASK_BODY = gettext_lazy("Hello,\n\nThere is something for you to do in your diary. Sign in to see it: {url}\n")
 
 
 class Command(BaseCommand):
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 Reminder.objects.create(patient=patient, kind=kind, for_date=for_date)
-                send_mail(subject, body.format(url=settings.SITE_URL), None, [patient.user.email])
+                send_mail(str(subject), str(body).format(url=settings.SITE_URL), None, [patient.user.email])
         except IntegrityError:
             return 0  # already sent by an earlier run
         except Exception:  # noqa: BLE001 - one failed e-mail must not stop the others; retried next run
