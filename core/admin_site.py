@@ -49,6 +49,16 @@ def plain_year(key: str, value: str) -> bool:
                for part in value.split(","))
 
 
+# Lookups the admin's own pages never put in a query string, which Django still takes on any field of
+# the model: a malformed pattern (`regex`), a range with one end (`range`) or `contains` on a JSON
+# field (not supported by SQLite, malformed JSON for PostgreSQL) fails in the database, a 500.
+REFUSED_LOOKUPS = {"regex", "iregex", "range", "contains", "contained_by"}
+
+
+def plain_lookup(key: str) -> bool:
+    return not REFUSED_LOOKUPS & set(key.split("__"))
+
+
 def patients_without_recent_entry(queryset):
     """Patients with no entry in the last 3 days (their today included), counted by each patient's
     own day: entries are dated in the patient's time zone."""
@@ -71,7 +81,8 @@ class IsodiaryAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         """Every admin page (Django's, ours, the audit trail's and the mail queue's): an odd number in
-        the query string (a list filter, a lookup) or in an action's selection is a 400, never a 500.
+        the query string (a list filter, a lookup), a lookup of REFUSED_LOOKUPS or an odd action
+        selection is a 400, never a 500.
         The search box is left alone: it searches text."""
 
         @wraps(view)
@@ -79,6 +90,8 @@ class IsodiaryAdminSite(admin.AdminSite):
             query = [(key, value) for key, values in request.GET.lists() if key != SEARCH_VAR for value in values]
             if not all(plain_numbers(value) and plain_year(key, value) for key, value in query):
                 return HttpResponseBadRequest("That address has a number out of range: go back to the list.")
+            if not all(plain_lookup(key) for key, _value in query):
+                return HttpResponseBadRequest("That address has a filter the list does not offer: go back to the list.")
             selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.method == "POST" else []
             # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
             # raises ValueError inside Django's action handling, one past the range fails in the database.
