@@ -11,6 +11,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from post_office import mail
 
 from . import audit, services
@@ -66,8 +67,8 @@ def _blank_trail(model, records) -> None:
     )
 
 
-ADDRESS_REUSED_SUBJECT = "A new account with your e-mail address"
-ADDRESS_REUSED_BODY = (
+ADDRESS_REUSED_SUBJECT = gettext_lazy("A new account with your e-mail address")
+ADDRESS_REUSED_BODY = gettext_lazy(
     "Hello,\n\nSomeone has just created a new account with this e-mail address at {site}. If it was you, "
     "there is nothing to do. If it was not, your own account is unchanged, and the new account cannot see "
     "anything of yours.\n\nIf you have forgotten your password, set a new one at {reset}: a link is sent "
@@ -82,9 +83,9 @@ def address_reused(user) -> None:
     would tell anyone whether a person keeps a diary here). Queued by django-post-office, sent by
     send_notifications; no health data, no username."""
     others = User.objects.filter(email__iexact=user.email, is_active=True).exclude(pk=user.pk)
-    body = ADDRESS_REUSED_BODY.format(site=settings.SITE_URL, reset=settings.SITE_URL + reverse("password_reset"))
+    body = str(ADDRESS_REUSED_BODY).format(site=settings.SITE_URL, reset=settings.SITE_URL + reverse("password_reset"))
     for address in sorted(set(others.values_list("email", flat=True))):
-        mail.send(recipients=[address], subject=ADDRESS_REUSED_SUBJECT, message=body, priority="medium")
+        mail.send(recipients=[address], subject=str(ADDRESS_REUSED_SUBJECT), message=body, priority="medium")
 
 
 @receiver(user_logged_in)

@@ -1,3 +1,4 @@
+from datetime import date
 from functools import partial, wraps
 
 from django.contrib import admin
@@ -37,6 +38,27 @@ def plain_numbers(value: str) -> bool:
     return True
 
 
+def plain_year(key: str, value: str) -> bool:
+    """False for a `__year` or `__iso_year` lookup (a date filter in the query string: the admin takes
+    a lookup on any field of the model) that is not a year the calendar holds, 1 to 9999: the
+    database backend turns it into a date first, and a ValueError there was a 500."""
+    if not {"year", "iso_year"} & set(key.split("__")):
+        return True
+    # Short first: int() of a very long string is slow, and past 4,300 digits an error itself.
+    return all(len(part) <= 4 and part.isascii() and part.isdigit() and 1 <= int(part) <= date.max.year
+               for part in value.split(","))
+
+
+# Lookups the admin's own pages never put in a query string, which Django still takes on any field of
+# the model: a malformed pattern (`regex`), a range with one end (`range`) or `contains` on a JSON
+# field (not supported by SQLite, malformed JSON for PostgreSQL) fails in the database, a 500.
+REFUSED_LOOKUPS = {"regex", "iregex", "range", "contains", "contained_by"}
+
+
+def plain_lookup(key: str) -> bool:
+    return not REFUSED_LOOKUPS & set(key.split("__"))
+
+
 def patients_without_recent_entry(queryset):
     """Patients with no entry in the last 3 days (their today included), counted by each patient's
     own day: entries are dated in the patient's time zone."""
@@ -59,14 +81,17 @@ class IsodiaryAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         """Every admin page (Django's, ours, the audit trail's and the mail queue's): an odd number in
-        the query string (a list filter, a lookup) or in an action's selection is a 400, never a 500.
+        the query string (a list filter, a lookup), a lookup of REFUSED_LOOKUPS or an odd action
+        selection is a 400, never a 500.
         The search box is left alone: it searches text."""
 
         @wraps(view)
         def plain_numbers_only(request, *args, **kwargs):
-            query = [value for key, values in request.GET.lists() if key != SEARCH_VAR for value in values]
-            if not all(map(plain_numbers, query)):
+            query = [(key, value) for key, values in request.GET.lists() if key != SEARCH_VAR for value in values]
+            if not all(plain_numbers(value) and plain_year(key, value) for key, value in query):
                 return HttpResponseBadRequest("That address has a number out of range: go back to the list.")
+            if not all(plain_lookup(key) for key, _value in query):
+                return HttpResponseBadRequest("That address has a filter the list does not offer: go back to the list.")
             selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.method == "POST" else []
             # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
             # raises ValueError inside Django's action handling, one past the range fails in the database.

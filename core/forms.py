@@ -79,7 +79,8 @@ def not_in_future(day: date, patient: Patient) -> date:
     if day > patient.today():
         raise forms.ValidationError("The date can't be in the future.")
     if day < EARLIEST_DATE:
-        raise forms.ValidationError(f"Choose a date from {us_date(EARLIEST_DATE)} to today.")
+        raise forms.ValidationError(_("Choose a date from %(earliest)s to today.")
+                                    % {"earliest": us_date(EARLIEST_DATE)})
     return day
 
 
@@ -87,7 +88,8 @@ def course_date_in_range(day: date | None, patient: Patient) -> date | None:
     """A course start or end from 2000 to two years after the patient's today."""
     latest = add_months(patient.today(), 12 * COURSE_YEARS_AHEAD)
     if day is not None and not EARLIEST_DATE <= day <= latest:
-        raise forms.ValidationError(f"Choose a date from {us_date(EARLIEST_DATE)} to {us_date(latest)}.")
+        raise forms.ValidationError(_("Choose a date from %(earliest)s to %(latest)s.")
+                                    % {"earliest": us_date(EARLIEST_DATE), "latest": us_date(latest)})
     return day
 
 

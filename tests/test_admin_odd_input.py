@@ -128,3 +128,40 @@ def test_the_patients_own_csv_guards_every_text_cell(patient_client, patient):
     row = next(csv.DictReader(io.StringIO(patient_client.get("/diary/export.csv").content.decode(), newline="")))
     assert row["notes"] == "'=1+1"
     assert row["mood"] == "0" and row["sunburn"] == "none"
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/core/diaryentry/?date__year={}",
+    "/admin/core/diaryentry/?date__year__gte={}",
+    "/admin/core/diaryentry/?date__iso_year={}",
+    "/admin/core/diaryentry/?created_at__year={}",
+    "/admin/core/alert/?first_day__year={}",
+    "/admin/core/moodcheck/?date__year={}",
+])
+@pytest.mark.parametrize("value", ["0", "-5", "10000", "99999999", "9" * 5000, "x", "²"])
+def test_a_year_the_calendar_does_not_hold_is_a_400(doctor_client, url, value):
+    """The admin takes a lookup on any field of its model, `__year` included: the database backend makes
+    a date of the year first, and year 0 or 10000 was a 500."""
+    response = doctor_client.get(url.format(value))
+    assert response.status_code == 400
+
+
+def test_a_year_filter_within_the_calendar_still_filters(doctor_client):
+    entry_year = Patient.objects.get(user__username="pat").entries.get().date.year
+    assert doctor_client.get(f"/admin/core/diaryentry/?date__year={entry_year}").context["cl"].result_count == 1
+    assert doctor_client.get("/admin/core/diaryentry/?date__year=9999").context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize("query", ["notes__regex=(", "notes__iregex=[", "mood__range=1",
+                                   "symptoms__contains=x", "symptoms__contained_by=x"])
+def test_a_lookup_the_list_does_not_offer_that_fails_in_the_database_is_a_400(doctor_client, query):
+    """Django's admin takes any lookup on a field of the model: a malformed regular expression, a range
+    with one end or `contains` on the symptoms (JSON) failed in the database, a 500."""
+    assert doctor_client.get(f"/admin/core/diaryentry/?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/admin/auth/user/?username__regex=(", "/admin/auditlog/logentry/?changes__iregex=["])
+def test_other_apps_admin_pages_refuse_those_lookups_too(db, url):
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 400
