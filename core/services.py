@@ -184,7 +184,10 @@ def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: l
                     key=lambda a: (a.resolved_at is not None, a.first_day != episode.first_day, a.created_at))
         values = {**episode_values(rule, episode), "resolved_at": None}
         if alert is None:
-            Alert.objects.create(patient=patient, rule_code=episode.code, **values)
+            # Who is told is the rule's route when the finding is raised: a later change to the
+            # rule applies to new findings, not to this one.
+            Alert.objects.create(patient=patient, rule_code=episode.code, notify=rule.notify_for(episode.severity),
+                                 **values)
             continue
         unused.remove(alert)
         changed = [name for name, value in values.items() if getattr(alert, name) != value]
@@ -225,13 +228,14 @@ def entry_delete(*, entry: DiaryEntry) -> None:
 
 def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Alert:
     """Raise (or keep) the alert of one course rule for one source, e.g. a mood check."""
+    severity = Severity.URGENT if rule.code in LOCKED_RULES else rule.severity
     alert, _ = Alert.objects.get_or_create(
         patient=patient,
         rule_code=rule.code,
         source=source,
         defaults={
             "first_day": on, "last_day": on,
-            "severity": Severity.URGENT if rule.code in LOCKED_RULES else rule.severity,
+            "severity": severity, "notify": rule.notify_for(severity),
             "message": rule.message, "advice": rule.advice,
             "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
         },
