@@ -245,17 +245,20 @@ class PatientAdmin(ScopedAdmin):
         patients = list(queryset.select_related("user"))
         waiting = Alert.objects.filter(patient__in=patients).needs_clinician()
         routine, urgent_left = waiting.for_digest(), waiting.at_once().count()
-        form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            count = acknowledge(routine, request.user, **form.cleaned_data)
-            self.message_user(request, f"{count} alert{'s' if count != 1 else ''} of {len(patients)} "
-                              f"patient{'s' if len(patients) != 1 else ''} acknowledged.", messages.SUCCESS)
-            if urgent_left:
-                self.message_user(request, urgent_left_message(urgent_left), messages.WARNING)
-            return None
         alerts = list(routine.with_rule_title().select_related("patient__user").order_by("patient", "created_at"))
-        if not alerts:
-            self.message_user(request, "The selected patients have no open non-urgent alerts.", messages.INFO)
+        form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
+        if not alerts or (form.is_bound and form.is_valid()):
+            # Only the alerts the confirmation page listed: one raised since then was not seen.
+            seen = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+            count = acknowledge(routine.filter(pk__in=seen), request.user, **form.cleaned_data) if alerts else 0
+            if count:
+                self.message_user(request, f"{count} alert{'s' if count != 1 else ''} of {len(patients)} "
+                                  f"patient{'s' if len(patients) != 1 else ''} acknowledged.", messages.SUCCESS)
+            elif not alerts:
+                self.message_user(request, "The selected patients have no open non-urgent alerts.", messages.INFO)
+            if len(alerts) > count:
+                self.message_user(request, f"{len(alerts) - count} alert{'s' if len(alerts) - count != 1 else ''} "
+                                  "not on the confirmation page (new since) left open.", messages.WARNING)
             if urgent_left:
                 self.message_user(request, urgent_left_message(urgent_left), messages.WARNING)
             return None
