@@ -110,7 +110,8 @@ class RuleFilter(admin.SimpleListFilter):
     parameter_name = "rule_code"
 
     def lookups(self, request, model_admin):
-        return [(code, code) for code in Rule.objects.order_by("code").values_list("code", flat=True)]
+        rows = Rule.objects.order_by("title").values_list("code", "title")
+        return [(code, f"{title} ({code})") for code, title in rows]
 
     def queryset(self, request, queryset):
         return queryset.filter(rule_code=self.value()) if self.value() else queryset
