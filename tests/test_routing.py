@@ -138,6 +138,8 @@ def test_a_single_dry_day_is_shown_to_the_patient_and_not_to_the_queue_or_the_di
     page = client.get(f"/admin/core/patient/{patient.pk}/change/").content.decode()
     shown_to_patient = page.split("Shown to the patient only")[1].split("Acknowledged alerts")[0]
     assert "High dryness" in shown_to_patient and "dryness-high" in shown_to_patient
+    summary = client.get(f"/admin/core/patient/{patient.pk}/summary/").content.decode()
+    assert "High dryness" in summary and "for the patient only" in summary
 
     notifications.run()
     assert mail.outbox == []
