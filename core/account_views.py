@@ -43,11 +43,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if not user.is_verified():
             return redirect_to_login(reverse("two_factor"), reverse("two_factor_verify"))
         return _manage(request)
-    device = twofactor.pending_device(user)
+    device = twofactor.setup_device(request)
     data = request.POST if request.method == "POST" else None
     form = EnrolForm(data) if user.is_staff else PatientEnrolForm(data, request=request)
     if request.method == "POST" and form.is_valid():
-        codes, throttled = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
+        codes = twofactor.confirm(request, device, form.cleaned_data["otp_token"])
         if codes is not None:
             if not user.is_staff and form.cleaned_data["password"]:
                 # Sessions that began without a code would carry on without one: end them.
@@ -62,8 +62,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
             context = {"codes": codes, "next": _next(request, _home(request))}
             return render(request, "core/two_factor_codes.html", context)
-        form.add_error("otp_token", TOO_MANY if throttled else "That code is not right. Check that the phone's "
-                       "clock is right and enter the code the app shows now.")
+        form.add_error("otp_token", "That code is not right. Check that the phone's clock is right and enter "
+                       "the code the app shows now.")
     context = {"form": form, "config_url": device.config_url, "qr_code": twofactor.qr_code_data_uri(device.config_url),
                "secret": twofactor.secret_for_typing(device), "next": request.GET.get("next", "")}
     return render(request, "core/two_factor_setup.html", context, status=400 if form.errors else 200)

@@ -1,17 +1,22 @@
-"""A person's account as a whole: ending their other sessions, and deleting it with all its data."""
+"""A person's account as a whole: ending their other sessions, deleting it with all its data, and telling
+the owner of an e-mail address that a new account uses it."""
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.auth import logout, update_session_auth_hash
+from django.conf import settings
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import reverse
+from post_office import mail
 
 from . import audit
 from .models import Alert, DiaryEntry, MoodCheck, Patient, PregnancyTest, RuleOverride
 
+User = get_user_model()
 # The audit trail's rows about these records hold their values (scores, thresholds, profile fields),
 # and even a row that only says a clinician opened one keeps its str(): "Pat · 2026-11-28 · positive".
 AUDITED_RECORDS = [DiaryEntry, Alert, RuleOverride, MoodCheck, PregnancyTest]
@@ -58,6 +63,27 @@ def _blank_trail(model, records) -> None:
         changes=None, changes_text="", serialized_data=None,
         object_repr=f"{model._meta.verbose_name} (deleted with the patient's account)",
     )
+
+
+ADDRESS_REUSED_SUBJECT = "A new account with your e-mail address"
+ADDRESS_REUSED_BODY = (
+    "Hello,\n\nSomeone has just created a new account with this e-mail address at {site}. If it was you, "
+    "there is nothing to do. If it was not, your own account is unchanged, and the new account cannot see "
+    "anything of yours.\n\nIf you have forgotten your password, set a new one at {reset}: a link is sent "
+    "for each account with this address.\n"
+)
+
+
+def address_reused(user) -> None:
+    """Tell the owners of the other accounts with this user's e-mail address that a new one uses it.
+
+    Sign-up accepts an address already in use, and says nothing about it on the page (issue 20: that
+    would tell anyone whether a person keeps a diary here). Queued by django-post-office, sent by
+    send_notifications; no health data, no username."""
+    others = User.objects.filter(email__iexact=user.email, is_active=True).exclude(pk=user.pk)
+    body = ADDRESS_REUSED_BODY.format(site=settings.SITE_URL, reset=settings.SITE_URL + reverse("password_reset"))
+    for address in sorted(set(others.values_list("email", flat=True))):
+        mail.send(recipients=[address], subject=ADDRESS_REUSED_SUBJECT, message=body, priority="medium")
 
 
 @receiver(user_logged_in)

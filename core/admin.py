@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
@@ -21,6 +21,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,6 +37,7 @@ from .admin_filters import (
 )
 from .charts import build_chart
 from .course_views import course_context
+from .forms import CourseDatesMixin
 from .models import (
     NOTES_MAX_LENGTH,
     SEVERITY_LEVEL,
@@ -79,22 +81,12 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).for_clinician(request.user)
 
     def changelist_view(self, request, extra_context=None):
-        # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
-        # of this model raises ValueError (a 500) inside Django's action handling. Refused here.
-        if request.method == "POST" and not all(map(self._is_pk, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))):
-            return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
+        # An odd selection of rows for an action is refused by the admin site (admin_site.admin_view).
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             audit.record_access(request, changelist.result_list, "list")
         return response
-
-    def _is_pk(self, value: str) -> bool:
-        try:
-            self.model._meta.pk.to_python(value)
-        except ValidationError:
-            return False
-        return True
 
     # Another patient's object is a plain 404 on every page that takes an id, the same as an id
     # that does not exist (the admin's default is a redirect saying it "doesn't exist").
@@ -135,8 +127,15 @@ class PatientRecordAdmin(ScopedAdmin):
 # --- Patients -----------------------------------------------------------------------------------
 
 
+class PatientAdminForm(CourseDatesMixin, forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["course_start", "course_end"]  # the admin's form factory gives it the page's fields
+
+
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
+    form = PatientAdminForm
     list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention", "open_findings"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
@@ -146,7 +145,7 @@ class PatientAdmin(ScopedAdmin):
     show_full_result_count = False
     actions = ["acknowledge_open_alerts", "export_entries_csv"]
     fields = ["account", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-              "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
+              "weight_unit", "reminder_hour", "contraception_primary", "contraception_secondary", "can_become_pregnant",
               "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
@@ -154,18 +153,18 @@ class PatientAdmin(ScopedAdmin):
     open_episodes = Alert.objects.needs_clinician().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
-        # The list's three columns, each a subquery per listed patient (25 a page) on an index.
-        today = timezone.localdate()
+        # The list's three columns, each a subquery per listed patient (25 a page) on an index. Days
+        # logged count by each patient's own day, as their entries are dated.
         entries = DiaryEntry.objects.filter(patient=OuterRef("pk")).order_by()
-        logged = entries.filter(date__gt=today - timedelta(days=LOGGED_DAYS), date__lte=today)
-        queryset = super().get_queryset(request)
+        logged = entries.filter(date__gte=OuterRef("logged_from"), date__lte=OuterRef("local_today"))
+        patients = super().get_queryset(request).with_local_days(local_today=0, logged_from=LOGGED_DAYS - 1)
         if request.resolver_match and request.resolver_match.url_name == "core_patient_changelist":
             # The open findings column: one query for the page's patients, with their rule titles.
             open_alerts = Alert.objects.needs_clinician().with_rule_title().order_by("-level", "created_at")
-            queryset = queryset.prefetch_related(
+            patients = patients.prefetch_related(
                 Prefetch("alerts", queryset=open_alerts.only("patient_id", "rule_code"), to_attr="open_for_clinician")
             )
-        return queryset.annotate(
+        return patients.annotate(
             last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
             logged_14=Coalesce(Subquery(logged.values("patient").annotate(n=Count("pk")).values("n")), 0),
             # Needs attention: the highest severity among open episodes, then the longest waiting.
@@ -226,7 +225,7 @@ class PatientAdmin(ScopedAdmin):
         if obj.open_level is None:
             return severity_badge(None)
         return format_html("{} since {}", severity_badge(obj.open_level),
-                           f"{timezone.localtime(obj.waiting_since):%Y-%m-%d %H:%M}")
+                           date_format(timezone.localtime(obj.waiting_since), "SHORT_DATETIME_FORMAT"))
 
     @admin.display(description="open findings")
     def open_findings(self, obj: Patient) -> str:
@@ -416,14 +415,15 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description="clinician e-mailed", ordering="emailed_at")
     def notified(self, obj: Alert):
         if obj.emailed_at:
-            return f"{timezone.localtime(obj.emailed_at):%Y-%m-%d %H:%M}"
+            return date_format(timezone.localtime(obj.emailed_at), "SHORT_DATETIME_FORMAT")
         return "queued" if obj.notified_at else "–"
 
     @admin.display(description="status")
     def status(self, obj: Alert) -> str:
         if obj.acknowledged_at:
             who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
-            return f"acknowledged by {who}, {timezone.localtime(obj.acknowledged_at):%Y-%m-%d %H:%M}"
+            when = date_format(timezone.localtime(obj.acknowledged_at), "SHORT_DATETIME_FORMAT")
+            return f"acknowledged by {who}, {when}"
         if obj.resolved_at:
             return "no longer holds"
         return "open"

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .admin_site import NO_ENTRY_DAYS, patients_without_recent_entry
+from .admin_site import NO_ENTRY_DAYS, as_id, patients_without_recent_entry
 from .models import Alert, Patient, Rule
 
 
@@ -53,9 +53,8 @@ class AssignedClinicianFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            if not self.value().isdigit():
-                return queryset.none()
-            return queryset.filter(clinicians__pk=self.value()).distinct()
+            clinician = as_id(self.value())
+            return queryset.filter(clinicians__pk=clinician).distinct() if clinician else queryset.none()
         return queryset
 
 
@@ -131,6 +130,5 @@ class VisiblePatientFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not self.value().isdigit():
-            return queryset.none()
-        return queryset.filter(patient_id=int(self.value()))
+        patient = as_id(self.value())
+        return queryset.filter(patient_id=patient) if patient else queryset.none()

@@ -1,20 +1,47 @@
-from datetime import timedelta
-from functools import partial
+from functools import partial, wraps
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.http import HttpResponseBadRequest
 from django.utils.functional import SimpleLazyObject
 
 from .models import Alert, DiaryEntry, Patient
 
 NO_ENTRY_DAYS = 3
 
+# The largest id a database here stores (a 64-bit integer: BigAutoField, SQLite's INTEGER).
+ID_MAX = 2**63 - 1
 
-def patients_without_recent_entry(queryset, today=None):
-    """Patients with no entry in the last 3 days (today included)."""
-    today = today or timezone.localdate()
-    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gt=today - timedelta(days=NO_ENTRY_DAYS))
+
+def as_id(value: str | None) -> int | None:
+    """An id from a query string or a form: ASCII digits within range, else None. str.isdigit()
+    alone also takes "²" (which int() refuses) and "٣" (which it reads as 3), and a number past
+    ID_MAX fails in the database: each was a 500."""
+    if value and value.isascii() and value.isdigit() and len(value) <= len(str(ID_MAX)) and int(value) <= ID_MAX:
+        return int(value)
+    return None
+
+
+def plain_numbers(value: str) -> bool:
+    """False for a query-string value (each part of a comma-separated list) that has digits other
+    than ASCII ones, or is a whole number past a 64-bit integer: the database fails on that one
+    (a 500) where a malformed value gets the admin's own invalid-lookup redirect."""
+    for part in value.split(","):
+        if any(c.isdigit() and not c.isascii() for c in part):
+            return False
+        digits = part.strip().removeprefix("-")
+        if digits.isascii() and digits.isdigit() and (len(digits) > len(str(ID_MAX)) or int(digits) > ID_MAX):
+            return False
+    return True
+
+
+def patients_without_recent_entry(queryset):
+    """Patients with no entry in the last 3 days (their today included), counted by each patient's
+    own day: entries are dated in the patient's time zone."""
+    queryset = queryset.with_local_days(quiet_from=NO_ENTRY_DAYS - 1)
+    recent = DiaryEntry.objects.filter(patient=OuterRef("pk"), date__gte=OuterRef("quiet_from"))
     return queryset.filter(~Exists(recent))
 
 
@@ -29,6 +56,25 @@ class IsodiaryAdminSite(admin.AdminSite):
         # As django_otp.admin.OTPAdminSite: staff who have not given their second factor in this
         # session are not let in (TwoFactorMiddleware has already sent them to the code page).
         return super().has_permission(request) and request.user.is_verified()
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page (Django's, ours, the audit trail's and the mail queue's): an odd number in
+        the query string (a list filter, a lookup) or in an action's selection is a 400, never a 500.
+        The search box is left alone: it searches text."""
+
+        @wraps(view)
+        def plain_numbers_only(request, *args, **kwargs):
+            query = [value for key, values in request.GET.lists() if key != SEARCH_VAR for value in values]
+            if not all(map(plain_numbers, query)):
+                return HttpResponseBadRequest("That address has a number out of range: go back to the list.")
+            selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.method == "POST" else []
+            # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
+            # raises ValueError inside Django's action handling, one past the range fails in the database.
+            if not all(as_id(value) is not None for value in selected):
+                return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(plain_numbers_only, cacheable)
 
     def get_app_list(self, request, app_label=None):
         # Django builds the app list (four permission checks a model) for every admin page's

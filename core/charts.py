@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from .dates import day_label, short_day_label, weekday_label
+
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 34, 56, 12, 28
 
@@ -54,14 +56,14 @@ class Chart:
             return format_html('<tr><td colspan="6">{}</td></tr>', "No entries in this period.")
         return format_html_join(
             "",
-            '<tr><th scope="row">{} {} {}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
-            ((f"{r.date:%a}", r.date.day, f"{r.date:%b}", r.skin_dryness, r.lip_dryness, r.eye_dryness, r.mood,
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            ((weekday_label(r.date, abbreviated=True, year=False), r.skin_dryness, r.lip_dryness, r.eye_dryness, r.mood,
               r.sun_minutes) for r in self.logged),
         )
 
     @property
     def period(self) -> str:
-        return f"{self.start.day} {self.start:%b} to {self.end.day} {self.end:%b %Y}"
+        return f"{short_day_label(self.start)} to {day_label(self.end)}"
 
     @property
     def legend_items(self) -> SafeString:
@@ -149,7 +151,7 @@ def _svg(rows: list[ChartRow], sun_max: int) -> SafeString:
     if rows:
         for i in (0, len(rows) - 1):
             anchor = "start" if i == 0 else "end"
-            label = f"{rows[i].date.day} {rows[i].date:%b}"
+            label = short_day_label(rows[i].date)
             tx = LEFT if i == 0 else WIDTH - RIGHT
             parts.append(
                 f'<text x="{tx}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="15" fill="#555">{label}</text>'

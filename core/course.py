@@ -17,10 +17,22 @@ PRESCRIPTION_WINDOW_DAYS = 7
 CONFIRMATION_TEST_MIN_DAYS = 19
 
 
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days`, held to the calendar Python can hold (1 to 9999): a stored date from before
+    the forms checked the range (a two-digit year, 9999-12-31) must not make a page fail."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def add_months(day: date, months: int = 1) -> date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan → 28/29 Feb)."""
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan → 28/29 Feb);
+    held to 1 to 9999 as add_days is."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        return date.max if months > 0 else date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -61,7 +73,9 @@ def dose_summary(
         reached = remaining_mg <= 0
         pace = total / days if days else 0
         if not reached and pace > 0:
-            projected = today + timedelta(days=math.ceil(remaining_mg / pace))
+            # Beyond the calendar (a course start stored centuries ago makes the pace tiny): no date.
+            projected = add_days(today, math.ceil(remaining_mg / pace))
+            projected = None if projected == date.max else projected
     return DoseSummary(total, days, weight_kg, target_low, target_high, mg_per_kg, average, projected, reached)
 
 
@@ -86,12 +100,11 @@ def next_pregnancy_test(
     tests = sorted(tests)
     if course_start is None or today <= course_start:
         before = [t for t in tests if course_start is None or t <= course_start]
-        wait = timedelta(days=CONFIRMATION_TEST_MIN_DAYS)
         if not before:
             # Early enough for the second test to fit before the start; today when no start is set.
-            return TestDue(course_start - wait if course_start else today,
+            return TestDue(add_days(course_start, -CONFIRMATION_TEST_MIN_DAYS) if course_start else today,
                            "first test before you start, in a medical setting")
-        confirmation = before[0] + wait
+        confirmation = add_days(before[0], CONFIRMATION_TEST_MIN_DAYS)
         if before[-1] < confirmation:
             # The earliest day for it; with no start set yet it is not overdue.
             return TestDue(confirmation if course_start else max(confirmation, today),
@@ -114,7 +127,7 @@ def prescription_deadline(last_negative_test: date | None) -> date | None:
     """The last day to collect a prescription: the test day is day 1 of the 7-day window."""
     if last_negative_test is None:
         return None
-    return last_negative_test + timedelta(days=PRESCRIPTION_WINDOW_DAYS - 1)
+    return add_days(last_negative_test, PRESCRIPTION_WINDOW_DAYS - 1)
 
 
 def contraception_until(course_end: date | None) -> date | None:

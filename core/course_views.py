@@ -32,6 +32,9 @@ def course_context(patient: Patient, today: date) -> dict:
     )
     return {
         "dose": dose,
+        # Shown beside the dose per kilogram: in kilograms, and as the patient gave it.
+        "weight_kg": patient.weight_kg,
+        "weight_label": patient.weight_label if patient.weight_unit != "kg" else "",
         "mood_check_due": last_check is None or (today - last_check).days >= MOOD_CHECK_DAYS,
         "last_mood_check": last_check,
     }
@@ -72,7 +75,8 @@ def mood_check(request: HttpRequest) -> HttpResponse:
 def pregnancy(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request)
     if not patient.can_become_pregnant:
-        return render(request, "core/pregnancy.html", {"patient": patient})
+        context = {"patient": patient, "has_clinician": patient.clinicians.exists()}
+        return render(request, "core/pregnancy.html", context)
     today = patient.today()
     test_form = PregnancyTestForm(patient=patient, initial={"date": today})
     contraception_form = ContraceptionForm(instance=patient)
@@ -93,7 +97,7 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
         status = 400
     # After a positive test the page itself says stop and call (the urgent alert it raised), as the
     # dashboard does: every urgent finding, and this page's own warnings.
-    findings = findings_context(current_findings(patient, today))
+    findings = findings_context(current_findings(patient, today), patient.tz)
     context = {
         "patient": patient,
         "findings": findings["urgent_findings"] + [g for g in findings["other_findings"]

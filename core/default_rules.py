@@ -1,6 +1,6 @@
 """The current default warning rules and the Clinicians group's permissions.
 
-Migrations 0002, 0004, 0009, 0011 and 0012 carry their own frozen copies (a migration must not change
+Migrations 0002, 0004, 0009, 0011 and 0014 carry their own frozen copies (a migration must not change
 when this file does); tests/test_migrations.py checks that a fresh install ends with exactly these.
 Tests also check every default against core.rules and the education pages, and `install()`
 re-creates them where a transactional test flushed the database."""

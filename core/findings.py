@@ -2,11 +2,11 @@
 happens next with an urgent one (data-care-team). Shared by the dashboard, the entry page and the
 pregnancy page."""
 
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
+from .dates import day_range_label, moment_label, short_day_label
 from .models import Alert, Patient, emailable_clinician
 
 WARNING_DAYS = 7
@@ -42,10 +42,6 @@ def care_team(alert) -> str:
     return "pending" if alert.has_clinician else "none"
 
 
-def _day_label(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 class FindingGroup:
     """The open findings of one rule, shown once: the newest episode, with the dates of the others.
 
@@ -53,7 +49,7 @@ class FindingGroup:
 
     CRISIS_RULES = {"self-harm", "phq9-item9"}
 
-    def __init__(self, alert):
+    def __init__(self, alert, tz: tzinfo | None = None):
         self.rule_code = alert.rule_code
         self.severity = alert.severity
         self.level = alert.level
@@ -62,10 +58,8 @@ class FindingGroup:
         self.detail = alert.detail
         self.learn_url = alert.learn_url
         self.last_day = alert.last_day
-        if alert.first_day == alert.last_day:
-            self.date_label = _day_label(alert.last_day)
-        else:
-            self.date_label = f"{_day_label(alert.first_day)} to {_day_label(alert.last_day)} ({alert.days} days)"
+        self.date_label = day_range_label(alert.first_day, alert.last_day, alert.days)
+        self.tz = tz  # the patient's: the times they read are in their own time zone
         self.crisis = alert.rule_code in self.CRISIS_RULES
         self.earlier: list[str] = []
         self.care_team = care_team(alert)
@@ -73,15 +67,11 @@ class FindingGroup:
         self.emailed_label = self._time_label(alert.emailed_at)
         self.seen_label = self._time_label(alert.acknowledged_at)
 
-    @staticmethod
-    def _time_label(moment) -> str:
-        if moment is None:
-            return ""
-        local = timezone.localtime(moment)
-        return f"{local.day} {local:%B %Y}, {local:%H:%M}"
+    def _time_label(self, moment) -> str:
+        return "" if moment is None else moment_label(moment, self.tz)
 
     def add(self, alert) -> None:
-        self.earlier.append(f"{alert.last_day.day} {alert.last_day:%b}")
+        self.earlier.append(short_day_label(alert.last_day))
         # The element tells the least reassuring state of its episodes: one unreviewed is enough.
         state = care_team(alert)
         if CARE_TEAM_ORDER.index(state) < CARE_TEAM_ORDER.index(self.care_team):
@@ -95,14 +85,15 @@ class FindingGroup:
         return ", ".join(self.earlier)
 
 
-def findings_context(alerts) -> dict:
-    """One element per rule, urgent ones in the banner at the top of the page, the others in the body."""
+def findings_context(alerts, tz: tzinfo | None = None) -> dict:
+    """One element per rule, urgent ones in the banner at the top of the page, the others in the body.
+    `tz`: the patient's time zone, for the times the patient reads."""
     groups: dict[str, FindingGroup] = {}
     for alert in sorted(alerts, key=lambda a: (-a.level, -a.last_day.toordinal(), a.pk)):
         if alert.rule_code in groups:
             groups[alert.rule_code].add(alert)
         else:
-            groups[alert.rule_code] = FindingGroup(alert)
+            groups[alert.rule_code] = FindingGroup(alert, tz)
     return {
         "urgent_findings": [g for g in groups.values() if g.severity == "urgent"],
         "other_findings": [g for g in groups.values() if g.severity != "urgent"],

@@ -8,9 +8,11 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS
-from .models import SYMPTOM_GROUPS, DiaryEntry, Patient, PregnancyTest
+from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
+from .dates import day_label
+from .models import SYMPTOM_GROUPS, WEIGHT_RANGE, DiaryEntry, Patient, PregnancyTest, weight_to_kg
 from .widgets import GroupedCheckboxes, ScaleWidget
 
 User = get_user_model()
@@ -20,17 +22,14 @@ MOOD_ANCHORS = ("0 = worst", "10 = best")
 
 
 class SignupForm(UserCreationForm):
+    """An e-mail address already in use is accepted like any other (issue 20): saying so would tell
+    anyone that its owner keeps a diary here. Its owner is told by e-mail (accounts.address_reused)."""
+
     email = forms.EmailField(required=True, help_text="For password resets only.")
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists. Try signing in.")
-        return email
 
 
 class DateInput(forms.DateInput):
@@ -40,11 +39,46 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# Issue 20: a typo in a year (0026, 9999) is refused rather than stored, where it would make the
+# course arithmetic meaningless. Only a date the person changes is checked (form.changed_data or a
+# new row): a value stored before these checks never blocks saving the rest of the form.
+EARLIEST_DATE = date(2000, 1, 1)
+COURSE_YEARS_AHEAD = 2
+
+
+def us_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def not_in_future(day: date, patient: Patient) -> date:
-    """A day the patient has lived: today in their time zone at the latest."""
+    """A day the patient has lived: today in their time zone at the latest, and not before 2000."""
     if day > patient.today():
         raise forms.ValidationError("The date can't be in the future.")
+    if day < EARLIEST_DATE:
+        raise forms.ValidationError(f"Choose a date from {us_date(EARLIEST_DATE)} to today.")
     return day
+
+
+def course_date_in_range(day: date | None, patient: Patient) -> date | None:
+    """A course start or end from 2000 to two years after the patient's today."""
+    latest = add_months(patient.today(), 12 * COURSE_YEARS_AHEAD)
+    if day is not None and not EARLIEST_DATE <= day <= latest:
+        raise forms.ValidationError(f"Choose a date from {us_date(EARLIEST_DATE)} to {us_date(latest)}.")
+    return day
+
+
+class CourseDatesMixin:
+    """Checks course_start and course_end when they are changed (a ModelForm of a Patient)."""
+
+    def clean_course_start(self) -> date | None:
+        return self._changed_course_date("course_start")
+
+    def clean_course_end(self) -> date | None:
+        return self._changed_course_date("course_end")
+
+    def _changed_course_date(self, name: str) -> date | None:
+        day = self.cleaned_data[name]
+        return course_date_in_range(day, self.instance) if name in self.changed_data else day
 
 
 class EntryForm(forms.ModelForm):
@@ -96,8 +130,10 @@ class EntryForm(forms.ModelForm):
             self.fields[name].help_text = ""  # the scale shows its anchors itself
 
     def clean_date(self):
-        day = not_in_future(self.cleaned_data["date"], self.patient)
+        day = self.cleaned_data["date"]
         moved = self.instance.pk is None or day != self.initial.get("date")
+        if moved:
+            not_in_future(day, self.patient)
         duplicate = moved and (
             DiaryEntry.objects.for_patient(self.patient).filter(date=day).exclude(pk=self.instance.pk).exists()
         )
@@ -110,7 +146,7 @@ class EntryForm(forms.ModelForm):
         url = reverse("entry_detail", args=[day])
         return format_html(
             'You already have an entry for {}. <a href="{}">Open that entry</a> to change it.',
-            f"{day.day} {day:%B %Y}",
+            day_label(day),
             url,
         )
 
@@ -121,24 +157,61 @@ class EntryForm(forms.ModelForm):
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CourseDatesMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    # Typed in the patient's unit (weight_unit), stored in kilograms (Patient.weight_kg).
+    weight = forms.DecimalField(
+        label=_("Weight"), required=False, max_digits=4, decimal_places=1,
+        widget=forms.NumberInput(attrs={"min": 20, "max": 660, "step": "0.1", "inputmode": "decimal"}),
+        help_text=_("Optional: 45 to 660 lb, or 20 to 300 kg. Used to work out your cumulative dose per kilogram."),
+    )
 
     class Meta:
         model = Patient
-        fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-                  "reminder_hour"]
+        fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight", "weight_unit",
+                  "reminder_hour", "can_become_pregnant"]
         widgets = {
             "course_start": DateInput(),
             "course_end": DateInput(),
             "reminder_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "daily_dose_mg": forms.NumberInput(attrs={"min": 0, "max": 200}),
-            "weight_kg": forms.NumberInput(attrs={"min": 20, "max": 300, "step": "0.1"}),
+            "weight_unit": forms.RadioSelect,
         }
+        labels = {"weight_unit": _("Weight in"), "can_become_pregnant": _("I can become pregnant")}
         help_texts = {
             "daily_dose_mg": "0 to 200 mg, as prescribed.",
-            "weight_kg": "Optional, 20 to 300 kg. Used to work out your cumulative dose per kilogram.",
+            "can_become_pregnant": _("Shows your pregnancy-test calendar and contraception reminders (iPLEDGE)."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weight"].initial = self.instance.weight
+        self.fields["weight_unit"].required = False  # a browser always sends one; otherwise keep the saved unit
+        clinicians = list(self.instance.clinicians.all()) if self.instance.pk else []
+        if clinicians:
+            # Where a clinician is assigned, theirs is the setting that counts: shown, not editable
+            # (a disabled field keeps its saved value whatever a request sends).
+            field = self.fields["can_become_pregnant"]
+            field.disabled = True
+            names = ", ".join(c.get_full_name() or c.get_username() for c in clinicians)
+            field.help_text = _("Set by your clinician (%(names)s). Tell them if it is not right.") % {"names": names}
+
+    def clean_weight_unit(self) -> str:
+        return self.cleaned_data["weight_unit"] or self.instance.weight_unit
+
+    def clean(self):
+        cleaned = super().clean()
+        weight, unit = cleaned.get("weight"), cleaned.get("weight_unit")
+        if weight is not None and unit:
+            low, high = WEIGHT_RANGE[unit]
+            if not low <= weight <= high:
+                self.add_error("weight", _("Enter a weight from %(low)s to %(high)s %(unit)s, or leave it empty.")
+                               % {"low": low, "high": high, "unit": unit})
+            else:
+                self.instance.weight_kg = weight_to_kg(weight, unit)
+        elif "weight" in cleaned:
+            self.instance.weight_kg = None
+        return cleaned
 
 
 class ScaledChoiceField(forms.TypedChoiceField):

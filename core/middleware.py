@@ -2,17 +2,29 @@ import time
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from . import twofactor
 from .client import client_address
 
 TOUCH_INTERVAL_SECONDS = 60
+STAFF_SIGNED_IN_AT = "staff_signed_in_at"
+
+
+@receiver(user_logged_in)
+def _start_staff_session(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session") and user.is_staff:
+        request.session[STAFF_SIGNED_IN_AT] = int(time.time())
 
 
 class SessionLengthMiddleware:
-    """Staff sessions end after 30 minutes without activity; patients keep the default 14 days.
+    """Staff sessions end after 30 minutes without activity, and STAFF_SESSION_MAX_HOURS after the
+    sign-in however active; patients keep the default 14 days.
 
     The staff expiry slides with activity, renewed at most once a minute so that a busy
     clinician's clicks do not each cost a session write."""
@@ -25,11 +37,33 @@ class SessionLengthMiddleware:
         if user is not None and user.is_authenticated and user.is_staff:
             now = int(time.time())
             session = request.session
+            # A session from before the cap existed counts from now.
+            signed_in_at = session.setdefault(STAFF_SIGNED_IN_AT, now)
+            if now - signed_in_at >= settings.STAFF_SESSION_MAX_HOURS * 3600:
+                logout(request)  # the page then asks to sign in again, as after the idle expiry
+                return self.get_response(request)
             if session.get_expiry_age() != settings.STAFF_SESSION_IDLE_SECONDS or \
                     now - session.get("_touched", 0) >= TOUCH_INTERVAL_SECONDS:
                 session["_touched"] = now
                 session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: no-store, private` on every response to a signed-in person: their pages
+    (the dashboard, the diary, the profile, the course pages, the admin, the exports) hold health
+    data, and even a page without any (a topic page) names them in the header. Neither the browser's
+    cache nor any shared one keeps them. Signed-out pages stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class TwoFactorMiddleware:

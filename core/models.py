@@ -1,16 +1,21 @@
 """The patient's record: profile, daily diary entries, warning rules and the alerts they raise."""
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+
+from .dates import day_range_label
+from .rules import threshold_error
 
 CLINICIANS_GROUP = "Clinicians"
 NOTES_MAX_LENGTH = 2000
@@ -86,6 +91,26 @@ SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
 ]
 
 
+class WeightUnit(models.TextChoices):
+    POUNDS = "lb", "lb"
+    KILOGRAMS = "kg", "kg"
+
+
+KG_PER_LB = Decimal("0.45359237")  # the international avoirdupois pound, exactly
+# What a weight may be, in each unit: 20–300 kg, and 45–660 lb (about the same range, rounded).
+WEIGHT_RANGE = {WeightUnit.KILOGRAMS: (20, 300), WeightUnit.POUNDS: (45, 660)}
+
+
+def weight_to_kg(value: Decimal, unit: str) -> Decimal:
+    kg = value * KG_PER_LB if unit == WeightUnit.POUNDS else value
+    return kg.quantize(Decimal("0.01"))
+
+
+def weight_from_kg(kg: Decimal, unit: str) -> Decimal:
+    value = kg / KG_PER_LB if unit == WeightUnit.POUNDS else kg
+    return value.quantize(Decimal("0.1"))
+
+
 def default_time_zone() -> str:
     return settings.TIME_ZONE
 
@@ -95,6 +120,13 @@ def validate_time_zone(value: str) -> None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError("Choose a time zone from the list, e.g. Europe/London.") from None
+
+
+def zone_or_default(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
 
 
 def is_clinician(user) -> bool:
@@ -133,6 +165,24 @@ class ClinicianScopedQuerySet(models.QuerySet):
 class PatientQuerySet(ClinicianScopedQuerySet):
     patient_lookup = ""
 
+    def with_local_days(self, now: datetime | None = None, **days_back: int) -> "PatientQuerySet":
+        """Annotates each patient's own dates, as their entries are dated: `name=n` is the day n days
+        before today in the patient's time zone (n=0: their today). The time zones of these patients
+        (read in one query) put them on at most three different dates, so each annotation is a CASE
+        over those few groups of zones."""
+        now = now or timezone.now()
+        zones_on: dict[date, list[str]] = defaultdict(list)
+        for name in self.order_by().values_list("time_zone", flat=True).distinct():
+            zones_on[now.astimezone(zone_or_default(name)).date()].append(name)
+
+        def day(back: int) -> Case:
+            whens = [When(time_zone__in=names, then=Value(today - timedelta(days=back)))
+                     for today, names in zones_on.items()]
+            default = Value(timezone.localdate(now) - timedelta(days=back))  # a patient added meanwhile
+            return Case(*whens, default=default, output_field=models.DateField())
+
+        return self.annotate(**{name: day(back) for name, back in days_back.items()})
+
 
 class Patient(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient")
@@ -142,13 +192,18 @@ class Patient(models.Model):
     daily_dose_mg = models.PositiveSmallIntegerField(
         "daily dose (mg)", null=True, blank=True, validators=[MaxValueValidator(200)]
     )
+    # Stored in kilograms whatever unit the patient types (two decimals, so that a weight typed in
+    # pounds to 0.1 lb reads back the same); shown in their weight_unit.
     weight_kg = models.DecimalField(
         "weight (kg)",
-        max_digits=4,
-        decimal_places=1,
+        max_digits=5,
+        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(20), MaxValueValidator(300)],
+    )
+    weight_unit = models.CharField(
+        "weight unit", max_length=2, choices=WeightUnit.choices, default=WeightUnit.POUNDS,
     )
     course_end = models.DateField(
         "course end", null=True, blank=True, help_text="The planned (or actual) day of the last dose."
@@ -211,10 +266,7 @@ class Patient(models.Model):
 
     @property
     def tz(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo(settings.TIME_ZONE)
+        return zone_or_default(self.time_zone)
 
     def today(self) -> date:
         return timezone.now().astimezone(self.tz).date()
@@ -224,6 +276,16 @@ class Patient(models.Model):
         if self.course_start is None:
             return None
         return ((on or self.today()) - self.course_start).days + 1
+
+    @property
+    def weight(self) -> Decimal | None:
+        """The weight in the patient's own unit."""
+        return None if self.weight_kg is None else weight_from_kg(self.weight_kg, self.weight_unit)
+
+    @property
+    def weight_label(self) -> str:
+        """The weight as the patient gave it, e.g. "150 lb" ("" when not given)."""
+        return "" if self.weight is None else f"{self.weight.normalize():f} {self.weight_unit}"
 
     @property
     def profile_complete(self) -> bool:
@@ -389,6 +451,8 @@ class Rule(models.Model):
             errors.update(locked_threshold_errors(self.code, self.threshold, self.run_days))
         elif self.severity == Severity.URGENT and self.notify != Notify.NOW:
             errors["notify"] = URGENT_NOTIFY_MESSAGE
+        if "threshold" not in errors and (error := threshold_error(self.code, self.threshold)):
+            errors["threshold"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -437,6 +501,8 @@ class RuleOverride(models.Model):
         # An override's empty threshold means "the rule's own", which is allowed.
         if self.threshold is None:
             errors.pop("threshold", None)
+        if "threshold" not in errors and (error := threshold_error(self.rule.code, self.threshold)):
+            errors["threshold"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -567,14 +633,8 @@ class Alert(models.Model):
 
     @property
     def days_label(self) -> str:
-        """"14 Nov" or "14–23 Nov 2026 (10 days)"."""
-        first, last = self.first_day, self.last_day
-        if first == last:
-            return f"{last.day} {last:%b %Y}"
-        start = f"{first.day}" if (first.month, first.year) == (last.month, last.year) else f"{first.day} {first:%b}"
-        if first.year != last.year:
-            start += f" {first.year}"
-        return f"{start}–{last.day} {last:%b %Y} ({self.days} day{'s' if self.days != 1 else ''})"
+        """"November 14, 2026" or "November 14 to 23, 2026 (10 days)"."""
+        return day_range_label(self.first_day, self.last_day, self.days)
 
 
 class Notification(models.Model):
@@ -687,3 +747,20 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.for_date.isoformat()}"
+
+
+class RateCount(models.Model):
+    """How many times one client address did one rate-limited thing (sign-up, a password reset) in
+    one window of time (core/ratelimit.py). In the database, as django-axes keeps its failures, so
+    that every worker and server counts together. Rows go once their window is over."""
+
+    action = models.CharField(max_length=20)
+    client = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "client", "window_start"], name="one_rate_count")]
+
+    def __str__(self) -> str:
+        return f"{self.action} from {self.client}: {self.count}"

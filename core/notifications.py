@@ -50,9 +50,9 @@ logger = logging.getLogger(__name__)
 # post-office's own logger is configured in settings.LOGGING: warnings and up, printed once.
 
 SUBJECTS = {
-    Notification.Kind.URGENT: "isodiary: a new urgent alert",
-    Notification.Kind.DIGEST: "isodiary: {count} new alert{s}",
-    Notification.Kind.ESCALATION: "isodiary: an urgent alert is still not acknowledged",
+    Notification.Kind.URGENT: "A new urgent alert",
+    Notification.Kind.DIGEST: "{count} new alert{s}",
+    Notification.Kind.ESCALATION: "An urgent alert is still not acknowledged",
 }
 BODIES = {
     Notification.Kind.URGENT: "A patient assigned to you has a new urgent alert in isodiary.",

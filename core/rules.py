@@ -57,6 +57,32 @@ DEPENDS_ON_OTHER_DAYS = {"dryness-persistent", "mood-persistent-low", "mood-drop
 Check = Callable[[Day, Mapping[date, Day], RuleSetting], Finding | None]
 CHECKS: dict[str, Check] = {}
 
+# The thresholds each rule can take, on the scale of the value it compares (issue 20: no negative or
+# out-of-scale threshold, in the rule admin or a per-patient override). Rules not listed take none.
+THRESHOLD_RANGES: dict[str, tuple[int, int]] = {
+    "dryness-high": (0, 10),  # the 0-10 dryness scales
+    "dryness-persistent": (0, 10),
+    "mood-low": (0, 10),  # the 0-10 mood scale
+    "mood-persistent-low": (0, 10),
+    "mood-drop": (1, 10),  # points below the week's average: a drop is at least 1
+    "sun-unprotected": (0, 1440),  # minutes in a day
+    "phq9-moderate": (0, 27),  # PHQ-9 totals
+    "phq9-severe": (0, 27),
+    "phq9-item9": (0, 3),  # one PHQ item's answer
+}
+
+
+def threshold_error(code: str, threshold: int | None) -> str | None:
+    """Why `threshold` is outside what rule `code` can compare (None when it is not, or is empty)."""
+    if threshold is None:
+        return None
+    if code not in THRESHOLD_RANGES:
+        return "This rule has no threshold: leave this empty."
+    low, high = THRESHOLD_RANGES[code]
+    if not low <= threshold <= high:
+        return f"Choose a threshold from {low} to {high} for this rule."
+    return None
+
 
 def check(code: str) -> Callable[[Check], Check]:
     def register(func: Check) -> Check:
@@ -92,13 +118,24 @@ def evaluate_on(day: Day, by_date: Mapping[date, Day], settings: Mapping[str, Ru
     return findings
 
 
+def nearby(on: date, offsets: Iterable[int]) -> list[date]:
+    """The days at these offsets from `on` that the calendar holds (years 1 to 9999): an entry stored
+    before the forms checked dates may sit at its edge, and a day past it has no entry anyway."""
+    days = []
+    for offset in offsets:
+        try:
+            days.append(on + timedelta(days=offset))
+        except OverflowError:
+            pass
+    return days
+
+
 def in_run(on: date, by_date: Mapping[date, Day], length: int, holds: Callable[[Day], bool]) -> bool:
     """True when `holds` is true on every day of some run of `length` consecutive days that
     includes `on`. A day without an entry breaks the run."""
     for first in range(length):
-        start = on - timedelta(days=first)
-        days = [by_date.get(start + timedelta(days=i)) for i in range(length)]
-        if all(d is not None and holds(d) for d in days):
+        days = [by_date.get(d) for d in nearby(on, range(-first, length - first))]
+        if len(days) == length and all(d is not None and holds(d) for d in days):
             return True
     return False
 
@@ -145,9 +182,7 @@ def mood_persistent_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -
 
 @check("mood-drop")
 def mood_drop(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
-    earliest = day.date - timedelta(days=MOOD_DROP_DAYS_BEFORE)
-    prior = [by_date[d].mood for d in (earliest + timedelta(days=i) for i in range(MOOD_DROP_DAYS_BEFORE))
-             if d in by_date]
+    prior = [by_date[d].mood for d in nearby(day.date, range(-MOOD_DROP_DAYS_BEFORE, 0)) if d in by_date]
     if len(prior) < MOOD_DROP_MIN_PRIOR_ENTRIES:
         return None
     mean = sum(prior) / len(prior)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import course, episodes, rules
+from .dates import day_label
 from .models import (
     LOCKED_RULES,
     Alert,
@@ -107,23 +108,25 @@ def episodes_sync(patient: Patient, changed: list[date], rule_settings: RuleSett
     settings, defaults = rule_settings
     before, after = rules.window(settings)
     reach = max(before, rules.MOOD_DROP_DAYS_BEFORE)  # entries up to a week later compare with these days
-    start, end = min(changed) - timedelta(days=after), max(changed) + timedelta(days=reach)
+    # add_days: an entry stored before the forms checked the date (year 1, 9999) still saves and deletes.
+    start, end = course.add_days(min(changed), -after), course.add_days(max(changed), reach)
     # Read: the open episodes (the queue: few), the acknowledged ones of the weeks around, and the
     # withdrawn ones of these days, which an edit back reopens (so that a patient correcting a typo
     # twice does not make a clinician read, or be e-mailed about, the same days twice). Acknowledged
     # episodes further off are frozen and join nothing: they are read only in the rare case that an
     # open one reaches past them.
     mine = Alert.objects.filter(patient=patient, source="")
-    margin = timedelta(days=READ_AROUND_DAYS)
-    around = Q(resolved_at__isnull=True, last_day__gte=start - margin, first_day__lte=end + margin)
+    margin = READ_AROUND_DAYS
+    around = Q(resolved_at__isnull=True, last_day__gte=course.add_days(start, -margin),
+               first_day__lte=course.add_days(end, margin))
     withdrawn = Q(acknowledged_at__isnull=True, last_day__gte=start, first_day__lte=end)
     stored = list(mine.filter(around | withdrawn | Q(resolved_at__isnull=True, acknowledged_at__isnull=True)))
     first, last, touched = _touching(stored, start, end)
-    if first < start - margin or last > end + margin:
+    if first < course.add_days(start, -margin) or last > course.add_days(end, margin):
         stored += mine.filter(resolved_at__isnull=True, acknowledged_at__isnull=False, last_day__gte=first,
                               first_day__lte=last).exclude(pk__in=[a.pk for a in stored])
         first, last, touched = _touching(stored, start, end)
-    days = days_between(patient, first - timedelta(days=before), last + timedelta(days=after))
+    days = days_between(patient, course.add_days(first, -before), course.add_days(last, after))
     hits: dict[str, dict[date, rules.Finding]] = {}
     for day in days.values():
         if first <= day.date <= last:
@@ -263,7 +266,7 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
         if test.result == PregnancyTest.Result.POSITIVE:
             rule = Rule.objects.get(code="pregnancy-positive")
             _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date,
-                   detail=f"Positive test on {test.date.isoformat()}")
+                   detail=f"Positive test on {day_label(test.date)}")
         course_alerts_sync(test.patient, test.patient.today())
 
 
@@ -289,7 +292,7 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     if source and source not in open_alerts:
         rule = Rule.objects.filter(code="pregnancy-test-due", enabled=True).first()
         if rule is not None:
-            _raise(patient, rule, source=source, on=due.due, detail=f"Test due {due.due.isoformat()} ({due.reason})")
+            _raise(patient, rule, source=source, on=due.due, detail=f"Test due {day_label(due.due)} ({due.reason})")
     stale = [pk for open_source, pk in open_alerts.items() if open_source != source]
     if stale:
         Alert.objects.filter(pk__in=stale).update(resolved_at=timezone.now())

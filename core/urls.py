@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from . import account_views, course_views, views
 from .converters import IsoDateConverter
+from .ratelimit import rate_limited
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("accounts/delete/", account_views.account_delete, name="account_delete"),
     path("accounts/sessions/sign-out-others/", account_views.sign_out_others, name="sign_out_others"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Django's own view, ahead of django.contrib.auth.urls, counted per client address.
+    path("accounts/password_reset/", rate_limited("password_reset")(auth_views.PasswordResetView.as_view()),
+         name="password_reset"),
     path("learn/", views.learn_index, name="learn_index"),
     path("learn/<slug:slug>/", views.learn_topic, name="learn_topic"),
     path("favicon.ico", views.favicon),

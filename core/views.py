@@ -18,13 +18,15 @@ from django.utils.safestring import SafeString
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import education, services, twofactor
+from . import accounts, education, services, twofactor
 from .access import NoDiary, entry_for, patient_for
 from .charts import build_chart
 from .course_views import course_context, pregnancy_context
+from .dates import day_label, weekday_label
 from .findings import current_findings, findings_context, with_care_team
 from .forms import EntryForm, ProfileForm, SignupForm
 from .models import Alert, DiaryEntry, Patient, Rule
+from .ratelimit import rate_limited
 from .versions import patient_fragment
 
 CHART_DAYS = 30
@@ -63,7 +65,7 @@ def dashboard_fragments(request: HttpRequest, patient: Patient, today: date) -> 
         "days_logged": sum(1 for e in entries if e.date >= recent_from),
         "recent_days": RECENT_DAYS,
         "chart": build_chart(entries, start, end),
-        **findings_context(current_findings(patient, today)),
+        **findings_context(current_findings(patient, today), patient.tz),
     }
     urgent = render_to_string("core/_findings.html", {"findings": context["urgent_findings"]}, request)
     return urgent, render_to_string("core/_dashboard_body.html", context, request)
@@ -100,10 +102,10 @@ def diary_rows(entries) -> SafeString:
     base = reverse("diary_list")
     return format_html_join(
         "",
-        '<tr><th scope="row"><a href="{}{}/">{} {} {} {}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<tr><th scope="row"><a href="{}{}/">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
         "<td>{} min{}</td></tr>",
         (
-            (base, e.date.isoformat(), f"{e.date:%a}", e.date.day, f"{e.date:%b}", e.date.year, e.skin_dryness,
+            (base, e.date.isoformat(), weekday_label(e.date, abbreviated=True), e.skin_dryness,
              e.lip_dryness, e.eye_dryness, e.mood, e.sun_minutes, ", sunscreen" if e.sunscreen else "")
             for e in entries
         ),
@@ -153,7 +155,7 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
     else:
         form = EntryForm(patient=patient, instance=entry)
     findings = with_care_team(Alert.objects.filter(patient=patient, source="").unresolved().covering(entry.date))
-    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings)}
+    context = {"form": form, "entry": entry, "creating": False, **findings_context(findings, patient.tz)}
     return render(request, "core/entry_form.html", context, status=_status(form))
 
 
@@ -168,7 +170,7 @@ def entry_delete(request: HttpRequest, day: date) -> HttpResponse:
     entry = entry_for(patient, day)
     if request.method == "POST":
         services.entry_delete(entry=entry)
-        messages.success(request, f"The entry for {day.isoformat()} is deleted.")
+        messages.success(request, f"The entry for {day_label(day)} is deleted.")
         return redirect("diary_list")
     return render(request, "core/entry_delete.html", {"entry": entry})
 
@@ -185,15 +187,18 @@ def write_entries_csv(response: HttpResponse, entries, with_patient: bool = Fals
     for e in entries:
         row = [
             e.date.isoformat(), e.skin_dryness, e.lip_dryness, e.eye_dryness, e.mood,
-            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms),
-            _csv_safe(e.notes),
+            e.sun_minutes, "yes" if e.sunscreen else "no", e.sunburn, ";".join(e.symptoms), e.notes,
         ]
-        writer.writerow(([e.patient.user.username] if with_patient else []) + row)
+        # Every text cell, not only the notes: a username such as "-1+1" or "@A1" is text someone chose.
+        writer.writerow([csv_safe(cell) for cell in ([e.patient.user.username] if with_patient else []) + row])
 
 
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def csv_safe(cell):
+    """A text cell starting with = + - @ (or a tab or carriage return before one) is run as a formula
+    by spreadsheet programs: it is written with a leading apostrophe. Numbers are left as they are."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 def csv_response(filename: str) -> HttpResponse:
@@ -228,6 +233,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -235,6 +241,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         Patient.objects.create(user=user)
+        accounts.address_reused(user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry right away.")
         return redirect("dashboard")

@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import client_address_settings, env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_str, proxy_count
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.SessionLengthMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,6 +134,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # without activity (core.middleware.SessionLengthMiddleware).
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 STAFF_SESSION_IDLE_SECONDS = int(timedelta(minutes=30).total_seconds())
+# However active, a staff session ends this many hours after its sign-in.
+STAFF_SESSION_MAX_HOURS = env_int("STAFF_SESSION_MAX_HOURS", 12)
+if not 1 <= STAFF_SESSION_MAX_HOURS <= 24 * 7:
+    raise ImproperlyConfigured(f"STAFF_SESSION_MAX_HOURS must be 1 to 168 (got {STAFF_SESSION_MAX_HOURS}).")
 
 # Login lockout: 5 failures for one username from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -141,16 +146,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Sign-up and password reset, per client address (core/ratelimit.py, counted in the database):
+# COUNT/PERIOD with PERIOD m, h or d. Over the limit: 429.
+SIGNUP_RATE_LIMIT = env_rate("SIGNUP_RATE_LIMIT", "10/h")
+PASSWORD_RESET_RATE_LIMIT = env_rate("PASSWORD_RESET_RATE_LIMIT", "5/h")
+
 # The client's address. PROXY_COUNT is the number of trusted reverse proxies in front of the app
 # that append to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For
 # $proxy_add_x_forwarded_for;`). 0, the default, means the app is reached directly: the
-# connection's own address counts and the header, which anyone can send, is ignored. django-axes
-# (lockout) and core.client.client_address (audit trail) both ask django-ipware with these settings.
-PROXY_COUNT = env_int("PROXY_COUNT", 0)
-_client_address = client_address_settings(PROXY_COUNT)
-AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
-AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
-IPWARE_STRICT = _client_address["IPWARE_STRICT"]
+# connection's own address counts and the header, which anyone can send, is ignored. One function
+# reads it for django-axes (lockout) and the audit trail: core.client.client_address.
+PROXY_COUNT = proxy_count(env_int("PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 
 # Two-factor sign-in (django-otp): staff always, patients who turn it on. Wrong codes slow the
 # next attempt down (1 s, 2 s, 4 s, ...).
@@ -169,7 +176,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None
 EMAIL_TIMEOUT = 30
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "isodiary <no-reply@localhost>")
+# Neither the sender nor a subject names the app, the drug or the condition: an inbox list or a
+# phone's lock screen shows them to whoever is near (README, DEFAULT_FROM_EMAIL).
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 POST_OFFICE = {
     "BACKENDS": {"default": EMAIL_BACKEND},
     # send_notifications runs every minute: a failed e-mail is tried again a minute later, for a day.
@@ -196,6 +205,8 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 # American English only (the audience is the United States: iPLEDGE, the FDA label): no translation
 # machinery on every string. Dates and numbers follow the en-US formats (LANGUAGE_CODE).
 USE_I18N = False
+# The en-US formats spelled out ("December 6, 2026", 12-hour times with a.m./p.m.): isodiary/formats.
+FORMAT_MODULE_PATH = ["isodiary.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------

@@ -6,6 +6,9 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("TRUST_X_FORWARDED_PROTO", "0")
+# High, so that no test is slowed by them by chance; the tests of the limits set their own.
+os.environ.setdefault("SIGNUP_RATE_LIMIT", "100000/m")
+os.environ.setdefault("PASSWORD_RESET_RATE_LIMIT", "100000/m")
 
 from .settings import *  # noqa: E402,F403
 

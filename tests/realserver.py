@@ -67,14 +67,16 @@ def _database():
 
 
 @contextmanager
-def running_server(workers: int = 4, patients: tuple[str, ...] = ("racer",)):
+def running_server(workers: int = 4, patients: tuple[str, ...] = ("racer",), env: dict | None = None):
+    """`env`: more settings for the server, e.g. {"PROXY_COUNT": "1"}."""
+    extra_env = env or {}
     with _database() as database_url:
         port = _free_port()
         env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
         env.update(
             DJANGO_SETTINGS_MODULE="isodiary.test_settings", DATABASE_URL=database_url, DEBUG="0",
             ALLOWED_HOSTS="127.0.0.1", BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY=str(workers),
-            GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning",
+            GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning", **extra_env,
         )
         python = [sys.executable, "manage.py"]
         subprocess.run([*python, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)

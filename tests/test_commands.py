@@ -1,10 +1,16 @@
+import re
+import time
 from io import StringIO
+from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from core.models import is_clinician
+from tests.conftest import Client
 from tests.factories import ClinicianFactory, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +117,76 @@ def test_send_reminders_prints_only_when_it_sent_something():
     patient = PatientFactory(reminder_hour=0)
     assert output() == "1 reminder sent.\n"
     assert patient.reminders.count() == 1
+
+
+# --- createclinician --setup-link ------------------------------------------------------------------
+
+
+def setup_link(capsys, *args) -> str:
+    call_command("createclinician", "drlink", "--email", "dr@example.com", "--setup-link", *args)
+    out = capsys.readouterr().out
+    return re.search(r"http://\S+", out)[0]
+
+
+def test_createclinician_with_a_setup_link_sets_no_password_and_asks_for_none(monkeypatch, capsys):
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": pytest.fail("asked for a password"))
+    link = setup_link(capsys)
+    user = User.objects.get(username="drlink")
+    assert is_clinician(user) and not user.has_usable_password()
+    assert re.fullmatch(r"https?://[^/]+/accounts/reset/[\w-]+/[\w-]+/", link)
+
+
+CHOSEN = "a-Long-clinic-phrase-9"
+
+
+def choose_password(client, link: str):
+    response = client.get(urlparse(link).path)
+    assert response.status_code == 302, "the link was refused"
+    return client.post(response["Location"], {"new_password1": CHOSEN, "new_password2": CHOSEN})
+
+
+def test_the_setup_link_sets_the_password_once_then_the_clinician_enrols(client, capsys):
+    link = setup_link(capsys)
+    response = choose_password(client, link)
+    assert response.status_code == 302 and response["Location"] == "/accounts/reset/done/"
+    assert User.objects.get(username="drlink").check_password(CHOSEN)
+
+    # Used once: the same link now says so, and cannot change the password again.
+    again = Client()
+    response = again.get(urlparse(link).path)
+    assert response.status_code == 200 and "This link has expired" in response.content.decode()
+    assert User.objects.get(username="drlink").check_password(CHOSEN)
+
+    # The owner signs in with the password they chose and is sent to set up two-factor sign-in.
+    client.post("/admin/login/?next=/admin/", {"username": "drlink", "password": CHOSEN})
+    assert client.get("/admin/")["Location"].startswith("/accounts/two-factor/")
+
+
+def test_before_the_link_is_used_nobody_can_sign_in_or_reset_the_password(client, capsys):
+    setup_link(capsys)
+    response = client.post("/accounts/login/", {"username": "drlink", "password": "anything-at-all-1"})
+    assert response.status_code in (200, 400) and "_auth_user_id" not in client.session
+    client.post("/accounts/password_reset/", {"email": "dr@example.com"})
+    assert not mail.outbox  # Django sends no reset to an account without a usable password
+
+
+@override_settings(PASSWORD_RESET_TIMEOUT=1)
+def test_the_setup_link_expires(client, capsys):
+    link = setup_link(capsys)
+    time.sleep(2.1)  # the token's age is counted in whole seconds
+    response = client.get(urlparse(link).path)
+    assert response.status_code == 200 and "This link has expired" in response.content.decode()
+    assert not User.objects.get(username="drlink").has_usable_password()
+
+
+def test_a_new_link_for_a_clinician_who_has_not_used_theirs_and_none_for_anyone_else(client, capsys):
+    first = setup_link(capsys)
+    second = setup_link(capsys)  # the same username again: a new link, not an error
+    assert choose_password(client, second).status_code == 302
+    with pytest.raises(CommandError, match="already exists"):
+        setup_link(capsys)  # the password is set now: no more links
+    PatientFactory(user__username="patlink")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("createclinician", "patlink", "--email", "p@example.com", "--setup-link")
+    # The first link died with the password change too.
+    assert "This link has expired" in Client().get(urlparse(first).path).content.decode()

@@ -141,7 +141,8 @@ def pregnant_capable(patient):
     return patient
 
 
-def test_patients_not_marked_see_no_forms(patient_client):
+def test_patients_not_marked_see_no_forms(patient_client, patient):
+    patient.clinicians.add(ClinicianFactory())
     page = patient_client.get("/pregnancy/").content.decode()
     assert "has not marked you" in page and 'name="result"' not in page
 
@@ -301,7 +302,7 @@ def test_the_dashboards_collect_by_sentence_names_day_7_counting_the_test_day_as
     last_day = date.fromisoformat(found.group(1))
     assert (last_day - test_day).days + 1 == 7  # day 1 is the test day, day 7 the last to collect
     sentence = re.sub(r"<[^>]+>", "", found.group(2))
-    assert sentence == (f"Collect your prescription by {last_day.day} {last_day:%B} "
+    assert sentence == (f"Collect your prescription by {last_day:%B} {last_day.day} "
                         "(the 7-day window counts your test day as day 1).")
     assert "7 days after your test" not in page
 
@@ -341,7 +342,7 @@ def test_a_clinician_marking_the_patient_raises_and_unmarking_resolves_the_warni
 def test_the_patient_changing_course_dates_raises_and_resolves_the_warning_at_once(patient_client, patient):
     patient.can_become_pregnant = True
     patient.save()
-    profile = {"display_name": "Pat", "time_zone": "UTC", "daily_dose_mg": "40"}
+    profile = {"display_name": "Pat", "time_zone": "UTC", "daily_dose_mg": "40", "can_become_pregnant": "on"}
     # Started 40 days ago with no test logged: the first monthly test is missed...
     started = TODAY - timedelta(days=40)
     response = patient_client.post("/accounts/profile/", {**profile, "course_start": started.isoformat()})

@@ -167,13 +167,13 @@ def test_0011_rewords_the_rules_still_holding_the_previous_default_and_keeps_a_c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_0012_routes_each_rule_and_the_alerts_already_raised():
+def test_0014_routes_each_rule_and_the_alerts_already_raised():
     from datetime import date
 
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("core", "0011_rule_wording_review")], [("core", "0012_i23_rule_notify")]
+    before, after = [("core", "0013_weight_unit")], [("core", "0014_i23_rule_notify")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

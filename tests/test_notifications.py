@@ -210,13 +210,13 @@ def test_one_digest_a_day_from_the_digest_hour(mailer, doctor):
     assert mail.outbox == []  # before the hour
     notifications.run(at(7, 0))
     [digest] = mail.outbox
-    assert digest.subject == "isodiary: 2 new alerts"
+    assert digest.subject == "2 new alerts"
     notifications.run(at(7, 1))
     log(patient_of(doctor, username="second"), mood=2)  # new, but today's digest went out
     notifications.run(at(18, 0))
     assert len(mail.outbox) == 1
     notifications.run(at(7, 0, day=1))
-    assert [m.subject for m in mail.outbox] == ["isodiary: 2 new alerts", "isodiary: 1 new alert"]
+    assert [m.subject for m in mail.outbox] == ["2 new alerts", "1 new alert"]
     notifications.run(at(7, 0, day=2))  # nothing new: no digest
     assert len(mail.outbox) == 2
     assert list(Alert.objects.filter(notified_at__isnull=True).values_list("rule_code", flat=True)) == [
@@ -304,7 +304,8 @@ def test_every_notification_is_on_the_alert_page(mailer, doctor, client):
     assert "New urgent alert" in page and "dr_house" in page
     assert alert.emailed_at is not None
     queue = client.get("/admin/core/alert/").content.decode()
-    assert f"{timezone.localtime(alert.emailed_at):%Y-%m-%d %H:%M}" in queue
+    local = timezone.localtime(alert.emailed_at)  # US: 12/07/2026 1:05 p.m.
+    assert f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'}" in queue
 
 
 def test_another_clinician_does_not_see_the_alert_or_its_notifications(mailer, doctor, client):
@@ -362,8 +363,8 @@ def test_an_address_that_is_both_clinician_and_inbox_gets_one_email(mailer, doct
     start = timezone.now()
     notifications.run(start)
     notifications.run(start + timedelta(hours=5))
-    assert [m.subject for m in mail.outbox] == ["isodiary: a new urgent alert",
-                                               "isodiary: an urgent alert is still not acknowledged"]
+    assert [m.subject for m in mail.outbox] == ["A new urgent alert",
+                                               "An urgent alert is still not acknowledged"]
 
 
 def test_superusers_see_the_mail_queue_and_clinicians_do_not(mailer, doctor, client):
@@ -423,8 +424,8 @@ def test_it_sends_once_when_runs_overlap_on_separate_connections(mailer, monkeyp
     call_command("send_notifications", stdout=StringIO())  # cron's next minute: sends what a run left queued
     for doctor in doctors:
         subjects = sorted(m.subject for m in to(doctor.email))
-        assert subjects == ["isodiary: 3 new alerts", "isodiary: a new urgent alert",
-                            "isodiary: an urgent alert is still not acknowledged"]
+        assert subjects == ["3 new alerts", "A new urgent alert",
+                            "An urgent alert is still not acknowledged"]
         sent = Notification.objects.filter(to=doctor.email)
         assert sorted(sent.values_list("kind", flat=True)) == ["digest", "escalation", "urgent"]
         assert sent.get(kind="urgent").alerts.count() == 3

@@ -14,7 +14,7 @@ anything = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12), st.floats(allow_nan=True),
     st.text(max_size=60), st.text(max_size=2100), st.dates().map(str),
     st.sampled_from(["", "0", "10", "11", "-1", "1440", "1441", "none", "mild", "blistering", "2026-02-30",
-                     "9999-12-31", "0001-01-01", "on", "\x00", "<script>", "1e3", " 5 "]),
+                     "9999-12-31", "0001-01-01", "on", "\x00", "<script>", "1e3", " 5 ", "lb", "kg", "660", "45"]),
     st.lists(st.sampled_from(["self_harm", "hearing", "bogus", ""]), max_size=3),
 )
 
@@ -48,7 +48,8 @@ def test_diary_form_never_errors_and_stores_only_valid_rows(patient_client, pati
 
 
 @SETTINGS
-@given(data=form(["display_name", "time_zone", "course_start", "daily_dose_mg", "weight_kg"]))
+@given(data=form(["display_name", "time_zone", "course_start", "daily_dose_mg", "weight", "weight_unit",
+                    "can_become_pregnant"]))
 def test_profile_form_never_errors_and_stores_only_valid_rows(patient_client, patient, data):
     response = patient_client.post("/accounts/profile/", clean(data))
     assert response.status_code in (200, 302) or 400 <= response.status_code < 500

@@ -167,7 +167,7 @@ def test_three_dry_days_in_a_row_reach_the_queue_and_the_digest(client, doctor, 
 
     notifications.run()
     [digest] = mail.outbox
-    assert digest.to == ["dr_a@clinic.example"] and digest.subject == "isodiary: 1 new alert"
+    assert digest.to == ["dr_a@clinic.example"] and digest.subject == "1 new alert"
     assert Alert.objects.get(rule_code="dryness-persistent").notifications.get().kind == "digest"
     # The single days it grew from were withdrawn: the run rule stands for them.
     assert not Alert.objects.filter(rule_code="dryness-high").unresolved().exists()
@@ -178,7 +178,7 @@ def test_urgent_findings_still_go_at_once(doctor, mailer):
     patient = patient_of(doctor, "burnt")
     log(patient, sunburn="blistering", sun_minutes=120)
     notifications.run()
-    assert [m.subject for m in mail.outbox] == ["isodiary: a new urgent alert"]
+    assert [m.subject for m in mail.outbox] == ["A new urgent alert"]
     assert Alert.objects.get(rule_code="sunburn-blistering").notify == "now"
     assert Alert.objects.get(rule_code="sun-unprotected").notified_at is None
 
@@ -198,7 +198,7 @@ def test_a_warning_a_clinic_routes_now_is_emailed_at_once_and_a_change_applies_t
     old, new = Alert.objects.filter(rule_code="mood-low").order_by("first_day")
     assert (old.notify, new.notify) == ("digest", "now")
     notifications.run()
-    assert sorted(m.subject for m in mail.outbox) == ["isodiary: 1 new alert", "isodiary: a new urgent alert"]
+    assert sorted(m.subject for m in mail.outbox) == ["1 new alert", "A new urgent alert"]
     assert new.notifications.get().kind == "urgent" and old.notifications.get().kind == "digest"
 
 
@@ -226,7 +226,7 @@ def test_an_urgent_alert_routed_elsewhere_behind_validation_still_goes_at_once(d
     Alert.objects.filter(pk=alert.pk).update(notify="patient")  # and the alert row too
     assert Alert.objects.needs_clinician().filter(pk=alert.pk).exists()
     notifications.run()
-    assert [m.subject for m in mail.outbox] == ["isodiary: a new urgent alert"]
+    assert [m.subject for m in mail.outbox] == ["A new urgent alert"]
 
 
 @pytest.mark.django_db
@@ -258,15 +258,15 @@ def test_the_patient_list_costs_the_same_queries_for_3_and_12_patients(doctor_cl
             log(patient, 1, mood=2)
             log(patient, 0, symptoms=["jaundice"])
 
-    # Session, user, second factor, two permission checks, the page of patients, the one query for
-    # their open findings (prefetched), the rule list of the clinician filter, the audit row.
+    # As before issue 23 (session, user, second factor, permissions, the patients' time zones, the
+    # page, the clinician filter, the audit row) and one more: the page's open findings, prefetched.
     add(3)
     doctor_client.get("/admin/core/patient/")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = doctor_client.get("/admin/core/patient/").content.decode()
     assert page.count("Low mood ×2") == 3
     add(9)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page = doctor_client.get("/admin/core/patient/").content.decode()
     assert page.count("Low mood ×2") == 12 and page.count("Red-flag symptom, Low mood ×2") == 12
 

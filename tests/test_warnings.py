@@ -187,7 +187,8 @@ def test_the_dashboard_shows_one_element_per_rule_with_the_other_dates(patient_c
     page = patient_client.get("/").content.decode()
     assert warnings_on(page) == [("mood-low", "warning")]
     assert "also on" in page
-    assert f"{(TODAY - timedelta(days=4)).day} " in page.split("also on", 1)[1][:40]
+    earlier = TODAY - timedelta(days=4)
+    assert f"{earlier:%B} {earlier.day}<" in page.split("also on", 1)[1][:40]
 
 
 def test_missing_days_do_not_split_an_episode(patient):

@@ -49,6 +49,13 @@ def test_a_clinician_sets_up_two_factor_and_signs_in_with_codes(server, screen, 
     shoot(page, "setup")
     page.goto(server.url + "/admin/core/patient/")
     expect(page).to_have_url(re.compile(r"/accounts/two-factor/\?next="))
+    assert page.locator("[data-otpauth-uri]").inner_text() == uri  # a reload shows the same key
+
+    # Someone else with the password, in another browser, is shown a key of their own.
+    intruder = page.context.browser.new_context().new_page()
+    password_step(intruder, server.url, "drtotp")
+    intruders_uri = intruder.locator("[data-otpauth-uri]").inner_text()
+    assert intruders_uri.startswith("otpauth://totp/") and intruders_uri != uri
 
     # The key comes from the text on the page, as a person typing it into their app would use it.
     secret = parse_qs(urlparse(uri).query)["secret"][0]
@@ -64,6 +71,16 @@ def test_a_clinician_sets_up_two_factor_and_signs_in_with_codes(server, screen, 
     shoot(page, "recovery-codes")
     page.get_by_role("link", name="I have saved them, continue").click()
     expect(page.locator("#result_list")).to_contain_text("Pat Two")  # where the clinician was going
+
+    # The intruder's key, set up in their own app, finishes nothing: the admin stays shut to them.
+    intruders_secret = parse_qs(urlparse(intruders_uri).query)["secret"][0]
+    intruders_key = base64.b32decode(intruders_secret + "=" * (-len(intruders_secret) % 8))
+    intruder.fill("input[name=otp_token]", code_at(intruders_key, time.time()))
+    intruder.get_by_role("button", name="Turn on").click()
+    expect(intruder).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+    intruder.goto(server.url + "/admin/")
+    expect(intruder).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+    intruder.context.close()
     sign_out_of_admin(page)
 
     # Second sign-in: a wrong code is refused, the right one opens the admin.

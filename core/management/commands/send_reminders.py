@@ -15,13 +15,14 @@ from core import services
 from core.models import DiaryEntry, Patient, Reminder
 
 logger = logging.getLogger(__name__)
-DAILY_SUBJECT = "Your isodiary entry for today"
+# Subjects and bodies neutral: a phone's lock screen shows them (settings.DEFAULT_FROM_EMAIL).
+DAILY_SUBJECT = "Your diary entry for today"
 DAILY_BODY = (
-    "Hello,\n\nA reminder to write today's entry in isodiary: {url}\n\n"
+    "Hello,\n\nA reminder to write today's entry in your diary: {url}\n\n"
     "You can change or switch off these reminders in your profile."
 )
-TASK_SUBJECT = "Something to do in isodiary"
-TASK_BODY = "Hello,\n\nThere is something for you to do in isodiary. Sign in to see it: {url}\n"
+TASK_SUBJECT = "Something to do in your diary"
+TASK_BODY = "Hello,\n\nThere is something for you to do in your diary. Sign in to see it: {url}\n"
 
 
 class Command(BaseCommand):

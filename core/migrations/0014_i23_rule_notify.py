@@ -41,7 +41,7 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0011_rule_wording_review")]
+    dependencies = [("core", "0013_weight_unit")]
 
     operations = [
         # Backwards, last: removing the column rebuilds the table again.
