@@ -9,6 +9,7 @@ daily mix."""
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -39,7 +40,7 @@ from django_otp.oath import totp  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from core import episodes, rules, services  # noqa: E402
-from core.models import CLINICIANS_GROUP, SEVERITY_LEVEL, Alert, DiaryEntry, Patient  # noqa: E402
+from core.models import CLINICIANS_GROUP, SEVERITY_LEVEL, Alert, DiaryEntry, Notify, Patient  # noqa: E402
 
 PATIENTS, DAYS, CLINICIANS, PER_CLINICIAN = 2000, 180, 20, 100
 PASSWORD = "bench-Long-pass-phrase-1"
@@ -87,17 +88,8 @@ def build_dataset() -> None:
         )
         for patient in patients:
             days = extra.get(patient.user.username, DAYS)
-            entries = []
-            for back in range(days, 0, -1):
-                # Mostly moderate dryness and a steady mood, with the odd bad day: about one
-                # finding a week per patient, as a clinic might see.
-                entries.append(DiaryEntry(
-                    patient=patient, date=today - timedelta(days=back), skin_dryness=rng.randint(1, 6),
-                    lip_dryness=rng.choices(range(11), [1, 2, 4, 8, 10, 10, 8, 3, 1.5, 0.5, 0.2])[0],
-                    eye_dryness=rng.randint(0, 5),
-                    mood=rng.choices(range(11), [0, 0.1, 0.3, 0.6, 2, 5, 10, 12, 8, 4, 2])[0],
-                    sun_minutes=rng.choice([0, 0, 10, 20, 45]), sunscreen=rng.random() < 0.9, dose_mg=40,
-                    sunburn=rng.choices(["none", "mild", "blistering"], [98, 1.8, 0.2])[0], notes=""))
+            entries = [DiaryEntry(patient=patient, dose_mg=40, notes="", **values)
+                       for values in patient_days(rng, today, days)]
             DiaryEntry.objects.bulk_create(entries, batch_size=1000)
             _, acknowledged, open_ = patient_findings([services.as_day(e) for e in entries], settings, today)
             alerts = []
@@ -106,13 +98,57 @@ def build_dataset() -> None:
                 seen = episode in acknowledged
                 alerts.append(Alert(
                     patient=patient, rule_code=episode.code, level=SEVERITY_LEVEL[episode.severity],
+                    notify=rule.notify_for(episode.severity),
                     **services.episode_values(rule, episode),
                     acknowledged_at=timezone.now() if seen else None, acknowledged_by=doctors[0] if seen else None,
                     outcome="no_action" if seen else ""))
             Alert.objects.bulk_create(alerts, batch_size=1000)
     print(f"dataset: built in {time.monotonic() - started:.0f} s: {User.objects.count()} users, "
           f"{DiaryEntry.objects.count()} entries, {Alert.objects.count()} alerts, "
-          f"{Alert.objects.open().count()} open")
+          f"{Alert.objects.open().count()} open, {Alert.objects.needs_clinician().count()} of them for a clinician")
+
+
+def clip(value: float) -> int:
+    return max(0, min(10, round(value)))
+
+
+def patient_days(rng: random.Random, today, days: int) -> list[dict]:
+    """One patient's diary, day-to-day correlated (issue 23; see bench/RESULTS.md). Each symptom
+    drifts around the patient's own level (an AR(1) walk: most of yesterday's deviation carries
+    over), a few bad weeks of dryness or of mood come and go, and time in the sun follows the
+    seasons, with the patient's own sunscreen habit."""
+    lip, skin, eye = rng.uniform(3, 6.5), rng.uniform(1, 4.5), rng.uniform(0.5, 4)
+    mood = rng.uniform(5.5, 8.5)
+    sunscreen_habit = rng.uniform(0.7, 0.98)
+    outdoors = rng.uniform(0.5, 1.5)  # how much of an outdoor person
+    bad_weeks = []  # (first day index, length, what)
+    for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+        bad_weeks.append((rng.randrange(days), rng.randint(4, 10), rng.choice(["dryness", "dryness", "mood"])))
+    drift = {"lip": 0.0, "skin": 0.0, "eye": 0.0, "mood": 0.0}
+    rows = []
+    for index in range(days):
+        day = today - timedelta(days=days - index)
+        for name, sd in (("lip", 0.9), ("skin", 0.7), ("eye", 0.7), ("mood", 0.6)):
+            drift[name] = 0.75 * drift[name] + rng.gauss(0, sd)
+        bad = {what for start, length, what in bad_weeks if start <= index < start + length}
+        dry = 2.5 if "dryness" in bad else 0
+        low = 3.0 if "mood" in bad else 0
+        # Summer (day 172, late June) 1, winter 0.
+        season = 0.5 * (1 + math.cos(2 * math.pi * (day.timetuple().tm_yday - 172) / 365))
+        minutes = 0
+        if rng.random() < (0.15 + 0.55 * season) * outdoors:
+            minutes = min(240, 5 * round(rng.expovariate(1 / (10 + 40 * season)) / 5))
+        sunscreen = minutes > 0 and rng.random() < sunscreen_habit
+        burn = "none"
+        if minutes >= 30:
+            odds = (0.02, 0.0005) if sunscreen else (0.04 + 0.12 * season, 0.001 + 0.004 * season)
+            draw = rng.random()
+            burn = "blistering" if draw < odds[1] else "mild" if draw < odds[0] else "none"
+        rows.append({"date": day, "lip_dryness": clip(lip + drift["lip"] + dry), "skin_dryness": clip(skin +
+                     drift["skin"] + dry * 0.6), "eye_dryness": clip(eye + drift["eye"] + dry * 0.4),
+                     "mood": clip(mood + drift["mood"] - low), "sun_minutes": minutes, "sunscreen": sunscreen,
+                     "sunburn": burn})
+    return rows
 
 
 ACKNOWLEDGED_BEFORE_DAYS = 14  # clinicians have kept up with all but the last two weeks
@@ -139,19 +175,54 @@ def patient_findings(days: list, settings, today) -> tuple[list, list, list]:
     return open_day_findings, acknowledged, open_
 
 
+WEEKS = DAYS // 7
+
+
+def routed(days: list, settings, defaults, today) -> dict:
+    """Issue 23 on one patient's days: every episode (no review in between), and for each of the
+    last WEEKS weeks the episodes open at its end when the clinician last reviewed at its start
+    (those with a day in it: an acknowledged episode is frozen, so a day after the review opens a
+    new row). Counted with every episode reaching the clinician ("before": notify ignored) and with
+    only those routed to a clinician ("after")."""
+    by_date = {d.date: d for d in days}
+    hits = {}
+    for day in days:
+        for finding in episodes.strongest(rules.evaluate_on(day, by_date, settings)):
+            hits.setdefault(finding.code, {})[day.date] = finding
+    found = [e for code, days_hit in hits.items() for e in episodes.build(code, list(by_date), days_hit)]
+    routes = [(e, defaults[e.code].notify_for(e.severity)) for e in found]
+    counts = {"episodes": len(found), "to clinician": sum(route != Notify.PATIENT for _, route in routes),
+              "urgent": sum(e.severity == "urgent" for e in found),
+              "urgent at once": sum(e.severity == "urgent" and route == Notify.NOW for e, route in routes)}
+    for week in range(WEEKS):
+        start, end = today - timedelta(days=7 * (week + 1)), today - timedelta(days=7 * week + 1)
+        spans = [route for e, route in routes if e.first_day <= end and e.last_day >= start]
+        counts[("open before", week)] = len(spans)
+        counts[("open after", week)] = sum(route != Notify.PATIENT for route in spans)
+    return counts
+
+
 def open_rows() -> None:
     """The open rows each clinician's queue holds on the benchmark's data: one per alert day
-    (before: the old model) and one per episode (after), worked out from the same entries."""
-    settings, _ = services.rule_settings_for(Patient(pk=0))
+    (before: the old model) and one per episode (after), worked out from the same entries; then
+    issue 23's routing on the same entries (routed())."""
+    settings, defaults = services.rule_settings_for(Patient(pk=0))
     today = timezone.localdate()
     per_clinician = {}
+    totals: dict = {}
     for doctor in User.objects.filter(username__startswith="dr").order_by("username"):
         before = after = 0
-        for patient in Patient.objects.filter(clinicians=doctor):
+        for patient in Patient.objects.filter(clinicians=doctor).select_related("user"):
             days = [services.as_day(e) for e in DiaryEntry.objects.filter(patient=patient).order_by("date")]
             day_findings, _, open_ = patient_findings(days, settings, today)
             before, after = before + len(day_findings), after + len(open_)
-        stored = Alert.objects.open().filter(patient__clinicians=doctor).count()
+            if not patient.user.username.startswith("p"):
+                continue  # hist30 and hist365, for the query-count check: not DAYS days long
+            for key, value in routed(days, settings, defaults, today).items():
+                totals[key] = totals.get(key, 0) + value
+                if isinstance(key, tuple):
+                    totals[(doctor.username, *key)] = totals.get((doctor.username, *key), 0) + value
+        stored = Alert.objects.needs_clinician().filter(patient__clinicians=doctor).count()
         per_clinician[doctor.username] = (before, after, stored)
     print(f"{'clinician':<10} {'before (day alerts)':>20} {'after (episodes)':>17} {'stored open rows':>17}")
     for name, (before, after, stored) in per_clinician.items():
@@ -161,6 +232,27 @@ def open_rows() -> None:
         column = sorted(v[index] for v in values)
         print(f"{label}: mean {sum(column) / len(column):.0f}, median {column[len(column) // 2]}, "
               f"min {column[0]}, max {column[-1]} open rows per clinician")
+    print_routing(totals, list(per_clinician))
+
+
+def print_routing(totals: dict, doctors: list[str]) -> None:
+    patients = Patient.objects.filter(clinicians__username__in=doctors, user__username__startswith="p").count()
+    per_100 = 100 / (patients * DAYS / 7)
+    print(f"\nissue 23, routing by rule (notify), on the same entries: {patients} patients x {DAYS} days = "
+          f"{patients * DAYS / 7:,.0f} patient-weeks")
+    print("| per 100 patient-weeks | before (notify ignored) | after |\n|---|---|---|")
+    shown, to_clinician = totals["episodes"] * per_100, totals["to clinician"] * per_100
+    print(f"| findings shown to patients | {shown:.1f} | {shown:.1f} |")
+    print(f"| alerts reaching clinicians | {shown:.1f} | {to_clinician:.1f} |")
+    print(f"| urgent findings | {totals['urgent'] * per_100:.2f} | {totals['urgent'] * per_100:.2f} |")
+    print(f"| urgent findings e-mailed at once | {totals['urgent'] * per_100:.2f} | "
+          f"{totals['urgent at once'] * per_100:.2f} |")
+    for label in ("before", "after"):
+        weekly = [sum(totals.get((d, f"open {label}", w), 0) for d in doctors) / len(doctors) for w in range(WEEKS)]
+        per_doctor = sorted(sum(totals.get((d, f"open {label}", w), 0) for w in range(WEEKS)) / WEEKS for d in doctors)
+        print(f"open rows per clinician after a week without review, {label}: mean {sum(weekly) / WEEKS:.1f} over "
+              f"the last {WEEKS} weeks (week by week {min(weekly):.1f} to {max(weekly):.1f}; the last week "
+              f"{weekly[0]:.1f}; clinicians' means {per_doctor[0]:.1f} to {per_doctor[-1]:.1f})")
 
 
 def free_port() -> int:

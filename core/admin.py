@@ -5,6 +5,7 @@ patients' entries, alerts and overrides, on every page the admin builds from get
 (lists, change pages, history, filters, search, autocomplete, actions). Another patient's object
 is a 404. Superusers see everything. Staff access to patient data goes to the audit trail."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 from auditlog.admin import LogEntryAdmin as BaseLogEntryAdmin
@@ -15,7 +16,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import redirect
@@ -36,6 +37,7 @@ from .admin_filters import (
     RuleFilter,
     VisiblePatientFilter,
 )
+from .admin_site import as_id
 from .charts import build_chart
 from .forms import CourseDatesMixin
 from .models import (
@@ -63,6 +65,12 @@ LEVEL_NAME = {level: severity.value for severity, level in SEVERITY_LEVEL.items(
 def severity_badge(level: int | None):
     label = LEVEL_NAME.get(level, "none")
     return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
+
+
+def titles_with_counts(alerts) -> str:
+    """"Persistent high dryness, Sudden drop in mood ×2": each rule once, in the alerts' order."""
+    counts = Counter(alert.rule_title for alert in alerts)
+    return ", ".join(f"{title} ×{count}" if count > 1 else title for title, count in counts.items())
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -130,21 +138,21 @@ class PatientAdminForm(CourseDatesMixin, forms.ModelForm):
 @admin.register(Patient)
 class PatientAdmin(ScopedAdmin):
     form = PatientAdminForm
-    list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention"]
+    list_display = ["name", "course_day", "last_entry", "days_logged", "needs_attention", "open_findings"]
     list_display_links = ["name"]
     list_filter = [OpenUrgentFilter, NoRecentEntryFilter, AssignedClinicianFilter]
     search_fields = ["display_name", "user__username", "user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
     list_per_page = 25  # a page a busy clinician reads at a glance; sorted and filtered to the point
     show_full_result_count = False
-    actions = ["export_entries_csv"]
+    actions = ["acknowledge_open_alerts", "export_entries_csv"]
     fields = ["account", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
               "weight_unit", "reminder_time", "contraception_primary", "contraception_secondary", "can_become_pregnant",
               "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
     change_form_template = "admin/core/patient/change_form.html"
-    open_episodes = Alert.objects.open().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
+    open_episodes = Alert.objects.needs_clinician().filter(patient=OuterRef("pk")).order_by("-level", "created_at")
 
     def get_queryset(self, request):
         # The list's three columns, each a subquery per listed patient (25 a page) on an index. Days
@@ -152,6 +160,12 @@ class PatientAdmin(ScopedAdmin):
         entries = DiaryEntry.objects.filter(patient=OuterRef("pk")).order_by()
         logged = entries.filter(date__gte=OuterRef("logged_from"), date__lte=OuterRef("local_today"))
         patients = super().get_queryset(request).with_local_days(local_today=0, logged_from=LOGGED_DAYS - 1)
+        if request.resolver_match and request.resolver_match.url_name == "core_patient_changelist":
+            # The open findings column: one query for the page's patients, with their rule titles.
+            open_alerts = Alert.objects.needs_clinician().with_rule_title().order_by("-level", "created_at")
+            patients = patients.prefetch_related(
+                Prefetch("alerts", queryset=open_alerts.only("patient_id", "rule_code"), to_attr="open_for_clinician")
+            )
         return patients.annotate(
             last_entry_date=Subquery(entries.order_by("-date").values("date")[:1]),
             logged_14=Coalesce(Subquery(logged.values("patient").annotate(n=Count("pk")).values("n")), 0),
@@ -214,6 +228,56 @@ class PatientAdmin(ScopedAdmin):
         return format_html("{} since {}", severity_badge(obj.open_level),
                            date_format(timezone.localtime(obj.waiting_since), "SHORT_DATETIME_FORMAT"))
 
+    @admin.display(description="open findings")
+    def open_findings(self, obj: Patient) -> str:
+        return titles_with_counts(obj.open_for_clinician) or "–"
+
+    def has_acknowledge_permission(self, request) -> bool:
+        return request.user.has_perm("core.change_alert")
+
+    @admin.action(description="Acknowledge the open non-urgent alerts of the selected patients…",
+                  permissions=["acknowledge"])
+    def acknowledge_open_alerts(self, request, queryset):
+        """Review by patient: one outcome and note for all the selected patients' open alerts that
+        are not urgent (queryset: only the user's own patients). Urgent ones, and any a rule sends
+        at once, are left to be acknowledged one by one, each with its own outcome; their
+        escalation runs until then."""
+        patients = list(queryset.select_related("user"))
+        waiting = Alert.objects.filter(patient__in=patients).needs_clinician()
+        routine, urgent_left = waiting.for_digest(), waiting.at_once().count()
+        alerts = list(routine.with_rule_title().select_related("patient__user").order_by("patient", "created_at"))
+        form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
+        if not alerts or (form.is_bound and form.is_valid()):
+            # Only the alerts the confirmation page listed: one raised since then was not seen.
+            seen = [pk for pk in map(as_id, request.POST.getlist("alert")) if pk is not None]
+            count = len(services.acknowledge(alerts=routine.filter(pk__in=seen), user=request.user,
+                                             **form.cleaned_data).now) if alerts else 0
+            if count:
+                self.message_user(request, f"{count} alert{'s' if count != 1 else ''} of {len(patients)} "
+                                  f"patient{'s' if len(patients) != 1 else ''} acknowledged.", messages.SUCCESS)
+            elif not alerts:
+                self.message_user(request, "The selected patients have no open non-urgent alerts.", messages.INFO)
+            if len(alerts) > count:
+                self.message_user(request, f"{len(alerts) - count} alert{'s' if len(alerts) - count != 1 else ''} "
+                                  "not on the confirmation page (new since) left open.", messages.WARNING)
+            if urgent_left:
+                self.message_user(request, urgent_left_message(urgent_left), messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Acknowledge open alerts by patient",
+            "opts": self.model._meta,
+            "form": form,
+            "alerts": alerts,
+            "selected": patients,
+            "action_name": "acknowledge_open_alerts",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "urgent_left": urgent_left_message(urgent_left) if urgent_left else "",
+            "cancel_url": reverse("admin:core_patient_changelist"),
+        }
+        return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
+                                status=400 if form.is_bound else 200)
+
     @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
     def export_entries_csv(self, request, queryset):
         patients = list(queryset.select_related("user"))
@@ -238,13 +302,14 @@ class PatientAdmin(ScopedAdmin):
         today = patient.today()
         start = today - timedelta(days=PATIENT_CHART_DAYS - 1)
         entries = list(DiaryEntry.objects.for_patient(patient).between(start, today))
-        alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by")
+        alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by").with_rule_title()
         extra_context = {
             **(extra_context or {}),
             "title": f"Patient: {patient.name}",
             "chart": build_chart(entries, start, today),
             "recent_entries": sorted(entries, key=lambda e: e.date, reverse=True)[:14],
-            "open_alerts": alerts.open().urgent_first()[:50],
+            "open_alerts": alerts.needs_clinician().urgent_first()[:50],
+            "patient_findings": alerts.unresolved().for_patient_only().order_by("-last_day", "-created_at")[:30],
             "acknowledged_alerts": alerts.filter(acknowledged_at__isnull=False).order_by("-acknowledged_at")[:20],
             "overrides": patient.rule_overrides.select_related("rule", "set_by"),
             "mood_checks": patient.mood_checks.order_by("-date", "-created_at")[:26],
@@ -280,7 +345,7 @@ class PatientAdmin(ScopedAdmin):
             "end": end,
             "entries": entries,
             "alerts": Alert.objects.filter(patient=patient, last_day__gte=start, first_day__lte=end)
-            .select_related("acknowledged_by")
+            .select_related("acknowledged_by").with_rule_title()
             .urgent_first(),
             "chart": build_chart(entries, start, end),
             "opts": self.model._meta,
@@ -317,7 +382,7 @@ class AcknowledgeForm(forms.Form):
 class AlertAdmin(ScopedAdmin):
     """The triage queue: one row per open episode, urgent first, then the one waiting longest."""
 
-    list_display = ["badge", "patient", "rule_code", "first_day", "last_day", "days", "detail", "notified", "status"]
+    list_display = ["badge", "patient", "rule", "first_day", "last_day", "days", "detail", "notified", "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
     list_filter = [AlertStatusFilter, "severity", RuleFilter]
     show_full_result_count = False
@@ -327,9 +392,9 @@ class AlertAdmin(ScopedAdmin):
     ordering = ["-level", "created_at"]
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
-    fields = ["patient", "rule_code", "severity", "first_day", "last_day", "days", "detail", "worst", "message",
-              "advice", "created_at", "email_queued_at", "emailed_at", "escalated_at", "resolved_at", "acknowledged_by",
-              "acknowledged_at", "outcome", "note"]
+    fields = ["patient", "rule_code", "severity", "notify", "first_day", "last_day", "days", "detail", "worst",
+              "message", "advice", "created_at", "email_queued_at", "emailed_at", "escalated_at", "resolved_at",
+              "acknowledged_by", "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -337,6 +402,13 @@ class AlertAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_rule_title()
+
+    @admin.display(description="rule", ordering="rule_title")
+    def rule(self, obj: Alert):
+        return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
 
     @admin.display(description="severity", ordering="-level")
     def badge(self, obj: Alert):
@@ -368,7 +440,10 @@ class AlertAdmin(ScopedAdmin):
             self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
             self.acknowledged_first(request, done.earlier)
             return None
-        alerts = list(queryset.select_related("patient__user"))
+        alerts = list(queryset.to_clinician().select_related("patient__user"))
+        if not alerts:
+            self.message_user(request, PATIENT_ONLY_MESSAGE, messages.INFO)
+            return None
         context = {
             **self.admin_site.each_context(request),
             "title": "Acknowledge alerts",
@@ -387,7 +462,8 @@ class AlertAdmin(ScopedAdmin):
             self.message_user(
                 request,
                 f"{alert} was already acknowledged by {who} at "
-                f"{timezone.localtime(alert.acknowledged_at):%Y-%m-%d %H:%M}: their outcome and note are kept, "
+                f"{date_format(timezone.localtime(alert.acknowledged_at), 'SHORT_DATETIME_FORMAT')}: their outcome "
+                "and note are kept, "
                 "yours was not saved.",
                 messages.WARNING,
             )
@@ -420,6 +496,9 @@ class AlertAdmin(ScopedAdmin):
             else:
                 self.message_user(request, "This alert is already acknowledged.", messages.INFO)
             return redirect("admin:core_alert_change", alert.pk)
+        if alert.for_patient_only:
+            self.message_user(request, PATIENT_ONLY_MESSAGE, messages.INFO)
+            return redirect("admin:core_alert_change", alert.pk)
         form = AcknowledgeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
             done = services.acknowledge(alerts=Alert.objects.filter(pk=alert.pk), user=request.user,
@@ -440,15 +519,24 @@ class AlertAdmin(ScopedAdmin):
                                 status=400 if form.is_bound else 200)
 
 
+PATIENT_ONLY_MESSAGE = ("Findings for the patient only (their rule tells the patient what to do) are not open "
+                        "items: there is nothing to acknowledge.")
+
+
+def urgent_left_message(count: int) -> str:
+    return (f"{count} urgent alert{'s' if count != 1 else ''} left open: acknowledge each one from the alert "
+            "queue, with its own outcome.")
+
+
 # --- Rules and per-patient overrides ------------------------------------------------------------
 
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "severity", "threshold", "run_days", "enabled", "safety_rule"]
+    list_display = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "safety_rule"]
     readonly_fields = ["code"]
-    fields = ["code", "title", "severity", "threshold", "run_days", "enabled", "message", "advice", "learn_slug",
-              "learn_anchor"]
+    fields = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "message", "advice",
+              "learn_slug", "learn_anchor"]
 
     def has_add_permission(self, request):
         return False  # a rule's logic lives in core.rules: codes come from the data migration
@@ -461,7 +549,7 @@ class RuleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and obj.locked:
             # Say so before the edit, not only in the error after it (Rule.clean enforces it).
-            for name in ("enabled", "severity", "threshold", "run_days"):
+            for name in ("enabled", "severity", "notify", "threshold", "run_days"):
                 if name in form.base_fields:
                     form.base_fields[name].help_text = models.LOCKED_MESSAGE
         return form

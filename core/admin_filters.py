@@ -17,7 +17,7 @@ class OpenUrgentFilter(admin.SimpleListFilter):
         return [("yes", "Has an open urgent alert"), ("no", "No open urgent alert")]
 
     def queryset(self, request, queryset):
-        urgent = Exists(Alert.objects.open().filter(patient=OuterRef("pk"), severity="urgent"))
+        urgent = Exists(Alert.objects.needs_clinician().filter(patient=OuterRef("pk"), severity="urgent"))
         if self.value() == "yes":
             return queryset.filter(urgent)
         if self.value() == "no":
@@ -59,7 +59,8 @@ class AssignedClinicianFilter(admin.SimpleListFilter):
 
 
 class AlertStatusFilter(admin.SimpleListFilter):
-    """Open alerts by default: the queue is what still needs a clinician's eyes."""
+    """Open alerts that need a clinician by default: the queue is what still needs a clinician's
+    eyes. Findings for the patient only are listed on their own, never as open items."""
 
     title = "acknowledged"
     parameter_name = "acknowledged"
@@ -67,6 +68,7 @@ class AlertStatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             (None, "No: open"),
+            ("patient", "For the patient only (nothing to acknowledge)"),
             ("withdrawn", "No: no longer holds (edited, or a stronger finding stands)"),
             ("yes", "Yes"),
             ("all", "All"),
@@ -89,8 +91,10 @@ class AlertStatusFilter(admin.SimpleListFilter):
         if value == "yes":
             return queryset.filter(acknowledged_at__isnull=False)
         if value == "withdrawn":
-            return queryset.filter(acknowledged_at__isnull=True, resolved_at__isnull=False)
-        return queryset.filter(acknowledged_at__isnull=True, resolved_at__isnull=True)
+            return queryset.filter(acknowledged_at__isnull=True, resolved_at__isnull=False).to_clinician()
+        if value == "patient":
+            return queryset.unresolved().for_patient_only()
+        return queryset.needs_clinician()
 
 
 def recent_cutoff(days: int):
@@ -105,7 +109,8 @@ class RuleFilter(admin.SimpleListFilter):
     parameter_name = "rule_code"
 
     def lookups(self, request, model_admin):
-        return [(code, code) for code in Rule.objects.order_by("code").values_list("code", flat=True)]
+        rows = Rule.objects.order_by("title").values_list("code", "title")
+        return [(code, f"{title} ({code})") for code, title in rows]
 
     def queryset(self, request, queryset):
         return queryset.filter(rule_code=self.value()) if self.value() else queryset

@@ -108,7 +108,7 @@ class IsodiaryAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         patients = Patient.objects.for_clinician(request.user)
-        alerts = Alert.objects.for_clinician(request.user).open()
+        alerts = Alert.objects.for_clinician(request.user).needs_clinician()
         extra_context = {
             **(extra_context or {}),
             "summary": {

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,15 @@ class Severity(models.TextChoices):
 
 
 SEVERITY_LEVEL = {Severity.INFO: 1, Severity.WARNING: 2, Severity.URGENT: 3}
+
+
+class Notify(models.TextChoices):
+    """Who a rule's finding is for (issue 23). Every finding is shown to the patient; the route says
+    whether it also needs a clinician, and how soon. An urgent finding is always `now`."""
+
+    PATIENT = "patient", "The patient only (their advice; not the queue, not e-mailed)"
+    DIGEST = "digest", "Also the clinician: the alert queue and the daily digest"
+    NOW = "now", "Also the clinician at once: e-mail within minutes, escalation"
 
 
 class Sunburn(models.TextChoices):
@@ -441,6 +450,10 @@ class DiaryEntry(models.Model):
 LOCKED_RULES: dict[str, int | None] = {"self-harm": None, "red-flag": None, "phq9-item9": 1, "pregnancy-positive": None,
                                       "pregnancy-risk": None, "phq2-positive": 3}
 LOCKED_MESSAGE = "This is a safety rule: it must stay switched on, urgent and as easy to trigger as it is by default."
+URGENT_NOTIFY_MESSAGE = (
+    "An urgent finding tells the patient to act now, and their page says their clinician is e-mailed within "
+    "minutes: it goes to the clinician at once. To send this rule to the digest, make it a warning first."
+)
 
 
 class Rule(models.Model):
@@ -454,6 +467,10 @@ class Rule(models.Model):
         null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
     )
     enabled = models.BooleanField(default=True)
+    notify = models.CharField(
+        "who is told", max_length=10, choices=Notify.choices, default=Notify.DIGEST,
+        help_text="Applies to new findings; those already raised keep the route they were given.",
+    )
     message = models.CharField("one-line explanation", max_length=300)
     advice = models.CharField("what to do", max_length=500)
     learn_slug = models.SlugField("education page", max_length=50)
@@ -468,6 +485,11 @@ class Rule(models.Model):
     @property
     def locked(self) -> bool:
         return self.code in LOCKED_RULES
+
+    def notify_for(self, severity: str) -> str:
+        """The route of a new finding of this rule: at once when it is urgent or a safety rule,
+        whatever the row says (it may have been written past validation), else the rule's own."""
+        return Notify.NOW if severity == Severity.URGENT or self.locked else self.notify
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -484,7 +506,11 @@ class Rule(models.Model):
                 errors["enabled"] = f"{LOCKED_MESSAGE} It cannot be switched off."
             if self.severity != Severity.URGENT:
                 errors["severity"] = f"{LOCKED_MESSAGE} Its severity stays urgent."
+            if self.notify != Notify.NOW:
+                errors["notify"] = f"{LOCKED_MESSAGE} Its clinicians are told at once."
             errors.update(locked_threshold_errors(self.code, self.threshold, self.run_days))
+        elif self.severity == Severity.URGENT and self.notify != Notify.NOW:
+            errors["notify"] = URGENT_NOTIFY_MESSAGE
         if "threshold" not in errors and (error := threshold_error(self.code, self.threshold)):
             errors["threshold"] = error
         if errors:
@@ -541,6 +567,12 @@ class RuleOverride(models.Model):
             raise ValidationError(errors)
 
 
+# Which alerts need a clinician, and which are e-mailed at once: by the route copied onto the alert
+# when it was raised, and always for an urgent one (a row written past validation included).
+NEEDS_CLINICIAN = ~Q(notify=Notify.PATIENT) | Q(severity=Severity.URGENT)
+AT_ONCE = Q(notify=Notify.NOW) | Q(severity=Severity.URGENT)
+
+
 class AlertQuerySet(ClinicianScopedQuerySet):
     def unresolved(self) -> "AlertQuerySet":
         """Findings that still hold (the entry was not edited or deleted away from them)."""
@@ -549,6 +581,30 @@ class AlertQuerySet(ClinicianScopedQuerySet):
     def open(self) -> "AlertQuerySet":
         """Still holding and not yet acknowledged by a clinician."""
         return self.filter(resolved_at__isnull=True, acknowledged_at__isnull=True)
+
+    def to_clinician(self) -> "AlertQuerySet":
+        """Alerts routed to a clinician (open or not): all but the findings for the patient only."""
+        return self.filter(NEEDS_CLINICIAN)
+
+    def for_patient_only(self) -> "AlertQuerySet":
+        return self.exclude(NEEDS_CLINICIAN)
+
+    def needs_clinician(self) -> "AlertQuerySet":
+        """Open and for a clinician: the queue, the digest, the index's counts, "needs attention".
+        Findings for the patient only are never open items anyone must acknowledge."""
+        return self.open().to_clinician()
+
+    def at_once(self) -> "AlertQuerySet":
+        """Open alerts e-mailed within minutes and escalated until acknowledged."""
+        return self.open().filter(AT_ONCE)
+
+    def for_digest(self) -> "AlertQuerySet":
+        return self.needs_clinician().exclude(AT_ONCE)
+
+    def with_rule_title(self) -> "AlertQuerySet":
+        """Each alert's rule title (`rule_title`), read in the same query."""
+        title = Rule.objects.filter(code=OuterRef("rule_code")).values("title")[:1]
+        return self.annotate(rule_title=Coalesce(Subquery(title), F("rule_code"), output_field=models.CharField()))
 
     def urgent_first(self) -> "AlertQuerySet":
         """The triage order: urgent first, then the one waiting longest."""
@@ -579,6 +635,9 @@ class Alert(models.Model):
     rule_code = models.SlugField(max_length=40)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     level = models.PositiveSmallIntegerField(editable=False)
+    # Who the finding is for, copied from its rule when raised (Rule.notify_for), so that a change
+    # to the rule applies to new findings only.
+    notify = models.CharField("who is told", max_length=10, choices=Notify.choices, default=Notify.DIGEST)
     message = models.CharField(max_length=300)
     advice = models.CharField(max_length=500)
     detail = models.CharField("latest value", max_length=300, blank=True)
@@ -630,6 +689,10 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None and self.acknowledged_at is None
+
+    @property
+    def for_patient_only(self) -> bool:
+        return self.notify == Notify.PATIENT and self.severity != Severity.URGENT
 
     @property
     def days_label(self) -> str:

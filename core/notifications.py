@@ -1,5 +1,9 @@
 """E-mail to clinicians about alerts, run by `manage.py send_notifications` every minute.
 
+Which alerts go where is the route each alert was given when raised (Alert.notify, from its
+rule; issue 23): `patient` findings are never e-mailed, `digest` ones go in the digest, `now` ones
+and every urgent one (whatever its route says) at once. Below, "urgent" means the latter.
+
 - A new urgent alert: each assigned clinician with an e-mail address gets one e-mail on the next
   run, however many urgent alerts are new for them. A patient with no such clinician: the clinic's
   ESCALATION_EMAIL, or else every active superuser with an address.
@@ -40,7 +44,7 @@ from post_office import mail
 from post_office.lockfile import FileLock, FileLocked, default_lockfile
 from post_office.models import STATUS
 
-from .models import Alert, Notification, Patient, Severity, emailable_clinician
+from .models import Alert, Notification, Patient, emailable_clinician
 
 logger = logging.getLogger(__name__)
 # post-office's own logger is configured in settings.LOGGING: warnings and up, printed once.
@@ -158,7 +162,7 @@ def _by_recipient(claimed: list[tuple[int, int]], field_name: str, *,
 
 
 def queue_urgent(now: datetime) -> int:
-    new = Alert.objects.open().filter(severity=Severity.URGENT, email_queued_at__isnull=True)
+    new = Alert.objects.at_once().filter(email_queued_at__isnull=True)
     with transaction.atomic():
         grouped = _by_recipient(_claim(new, "email_queued_at", now), "email_queued_at")
         for recipient, alert_ids in grouped.items():
@@ -167,8 +171,8 @@ def queue_urgent(now: datetime) -> int:
 
 
 def queue_escalations(now: datetime) -> int:
-    due = Alert.objects.open().filter(
-        severity=Severity.URGENT, escalated_at__isnull=True,
+    due = Alert.objects.at_once().filter(
+        escalated_at__isnull=True,
         email_queued_at__lte=now - timedelta(hours=settings.ESCALATE_AFTER_HOURS),
     )
     inbox = [Recipient(settings.ESCALATION_EMAIL, fallback=True)] if settings.ESCALATION_EMAIL else []
@@ -180,13 +184,13 @@ def queue_escalations(now: datetime) -> int:
 
 
 def queue_digests(now: datetime) -> int:
-    """One digest a day per clinician address, of the open non-urgent alerts of their patients that
-    no digest to that address has listed yet."""
+    """One digest a day per clinician address, of the open alerts routed to the digest of their
+    patients that no digest to that address has listed yet."""
     local = timezone.localtime(now)
     if local.hour < settings.DIGEST_HOUR:
         return 0
     today = local.date()
-    waiting = Alert.objects.open().exclude(severity=Severity.URGENT)
+    waiting = Alert.objects.for_digest()
     clinicians = (
         get_user_model().objects.filter(emailable_clinician(), assigned_patients__alerts__in=waiting)
         .values_list("pk", "email").distinct().order_by("pk")

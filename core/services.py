@@ -212,7 +212,10 @@ def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: l
                     key=lambda a: (a.resolved_at is not None, a.first_day != episode.first_day, a.created_at))
         values = {**episode_values(rule, episode), "resolved_at": None}
         if alert is None:
-            Alert.objects.create(patient=patient, rule_code=episode.code, **values)
+            # Who is told is the rule's route when the finding is raised: a later change to the
+            # rule applies to new findings, not to this one.
+            Alert.objects.create(patient=patient, rule_code=episode.code, notify=rule.notify_for(episode.severity),
+                                 **values)
             continue
         unused.remove(alert)
         changed = [name for name, value in values.items() if getattr(alert, name) != value]
@@ -257,13 +260,14 @@ def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Ale
     """Raise (or keep) the alert of one course rule for one source, e.g. a mood check. One that was
     resolved opens again: its condition has returned (a missed test whose patient was marked unable
     to become pregnant and then able again)."""
+    severity = Severity.URGENT if rule.code in LOCKED_RULES else rule.severity
     alert, created = Alert.objects.get_or_create(
         patient=patient,
         rule_code=rule.code,
         source=source,
         defaults={
             "first_day": on, "last_day": on,
-            "severity": Severity.URGENT if rule.code in LOCKED_RULES else rule.severity,
+            "severity": severity, "notify": rule.notify_for(severity),
             "message": rule.message, "advice": rule.advice,
             "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
         },
@@ -392,6 +396,7 @@ def acknowledge(*, alerts: QuerySet[Alert], user: AbstractBaseUser, outcome: str
     the same moment the first keeps their outcome and note and the second is told who it was. Each
     acknowledgement gets its own audit row (outcome and note included), as a saved change would."""
     result = Acknowledged(now=[], earlier=[])
+    alerts = alerts.to_clinician()  # findings for the patient only are not open items: left as they are
     with transaction.atomic():
         lock_patients(alerts.values_list("patient_id", flat=True))
         for alert in alerts.select_related("acknowledged_by").order_by("pk"):

@@ -60,9 +60,12 @@ def test_the_export_holds_everything_about_the_patient(patient_client, patient):
     assert [e["notes"] for e in data["entries"]] == ["pat note 2", "pat note 1", "pat note 0"]
     assert {e["lip_dryness"] for e in data["entries"]} == {8}
     assert len(data["alerts"]) == Alert.objects.filter(patient=patient).count() > 0
-    assert {a["acknowledged_by"] for a in data["alerts"]} == {"Ada Lovelace"}
-    assert all(a["acknowledged_at"] for a in data["alerts"])
-    assert {a["outcome"] for a in data["alerts"]} == {"contacted"}
+    # A single day of high dryness is for the patient only (issue 23): not acknowledged by anyone.
+    reviewed = [a for a in data["alerts"] if a["notify"] != "patient"]
+    assert {a["acknowledged_by"] for a in data["alerts"] if a["notify"] == "patient"} <= {None}
+    assert {a["acknowledged_by"] for a in reviewed} == {"Ada Lovelace"}
+    assert all(a["acknowledged_at"] for a in reviewed)
+    assert {a["outcome"] for a in reviewed} == {"contacted"}
     assert all(a["first_day"] and a["last_day"] and a["days"] >= 1 for a in data["alerts"])
     assert len(data["mood_checks"]) == 1 and data["mood_checks"][0]["total"] == 2
     assert data["pregnancy_tests"][0]["result"] == "negative"

@@ -199,3 +199,39 @@ def test_0012_answers_yes_where_a_sign_was_ticked_leaves_the_rest_not_asked_and_
     assert Patient.objects.get(pk=patient.pk).data_version > version
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0019_routes_each_rule_and_the_alerts_already_raised():
+    from datetime import date
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("core", "0018_email_queued_at")], [("core", "0019_rule_notify")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    old.get_model("core", "Rule").objects.filter(code="mood-drop").update(severity="urgent")  # a clinic's own choice
+    user = old.get_model("auth", "User").objects.create(username="routed")
+    patient = old.get_model("core", "Patient").objects.create(user=user, time_zone="UTC")
+    d = date(2026, 11, 1)
+    for code, severity in [("dryness-high", "warning"), ("mood-low", "warning"), ("sunburn-blistering", "urgent"),
+                           ("dryness-high", "urgent")]:  # the last: a row made urgent in a shell
+        old.get_model("core", "Alert").objects.create(patient=patient, first_day=d, last_day=d, rule_code=code,
+                                                      severity=severity, level=2, message="m", advice="a")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    routes = dict(new.get_model("core", "Rule").objects.values_list("code", "notify"))
+    assert {code: routes[code] for code in ("dryness-high", "sunburn", "sun-unprotected", "dryness-persistent",
+                                            "mood-low", "mood-drop", "self-harm", "sunburn-blistering")} == {
+        "dryness-high": "patient", "sunburn": "patient", "sun-unprotected": "patient",
+        "dryness-persistent": "digest", "mood-low": "now", "mood-drop": "now", "self-harm": "now",
+        "sunburn-blistering": "now"}
+    alerts = new.get_model("core", "Alert").objects.order_by("pk").values_list("rule_code", "notify")
+    assert list(alerts) == [("dryness-high", "patient"), ("mood-low", "now"), ("sunburn-blistering", "now"),
+                            ("dryness-high", "now")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -202,30 +202,35 @@ def test_one_digest_a_day_from_the_digest_hour(mailer, doctor):
     mailer.TIME_ZONE = "Europe/London"
     mailer.DIGEST_HOUR = 7
     patient = patient_of(doctor)
-    log(patient, days_ago=2, lip_dryness=8)
-    log(patient, days_ago=1, lip_dryness=3)
-    log(patient, sun_minutes=90)
+    # Two runs of dry lips (persistent high dryness, a digest rule), parted by a day that is not dry.
+    for days_ago in (6, 5, 4, 2, 1, 0):
+        log(patient, days_ago=days_ago, lip_dryness=8)
+    log(patient, days_ago=3, lip_dryness=2, sun_minutes=90)  # sun without sunscreen: the patient's only
     notifications.run(at(6, 59))
     assert mail.outbox == []  # before the hour
     notifications.run(at(7, 0))
     [digest] = mail.outbox
     assert digest.subject == "2 new alerts"
     notifications.run(at(7, 1))
-    log(patient, days_ago=3, sun_minutes=90)  # new, but today's digest went out
+    second = patient_of(doctor, username="second")
+    for days_ago in (2, 1, 0):
+        log(second, days_ago=days_ago, eye_dryness=9)  # new, but today's digest went out
     notifications.run(at(18, 0))
     assert len(mail.outbox) == 1
     notifications.run(at(7, 0, day=1))
     assert [m.subject for m in mail.outbox] == ["2 new alerts", "1 new alert"]
     notifications.run(at(7, 0, day=2))  # nothing new: no digest
     assert len(mail.outbox) == 2
-    assert Alert.objects.filter(email_queued_at__isnull=True).count() == 0
+    # What no e-mail mentioned is what the patient alone is told.
+    assert set(Alert.objects.open().filter(email_queued_at__isnull=True).values_list("notify", flat=True)) == {
+        "patient"}
 
 
 def test_a_digest_goes_only_to_the_patients_clinicians(mailer, doctor):
     mailer.DIGEST_HOUR = 0
     stranger = ClinicianFactory(username="dr_stranger", email="stranger@clinic.example")
     patient_of(stranger, name="Other", username="other_p")
-    log(patient_of(doctor), lip_dryness=8)
+    log(patient_of(doctor), mood=2)
     notifications.run()
     assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
 
@@ -234,7 +239,7 @@ def test_a_digest_goes_only_to_clinicians_who_get_urgent_emails_too(mailer, doct
     mailer.DIGEST_HOUR = 0  # due whatever the hour in TIME_ZONE (make test runs once at UTC+14)
     # No longer staff (left the clinic, say), still assigned: no e-mail of either kind.
     former = ClinicianFactory(username="dr_former", email="former@clinic.example", is_staff=False)
-    log(patient_of(doctor, former), lip_dryness=8)
+    log(patient_of(doctor, former), mood=2)
     notifications.run()
     assert [m.to for m in mail.outbox] == [["house@clinic.example"]]
 
@@ -387,7 +392,7 @@ def test_it_sends_once_when_runs_overlap_on_separate_connections(mailer, monkeyp
         for n in range(3):
             patient = patient_of(doctor, name=f"{doctor.username} {n}", username=f"{doctor.username}_p{n}")
             red_flag(patient)  # a new urgent alert
-            log(patient, days_ago=2, lip_dryness=8)  # and one for the digest
+            log(patient, days_ago=2, mood=2)  # and one for the digest
         red_flag(patient_of(doctor, name=f"{doctor.username} old", username=f"{doctor.username}_old"))
     urgent = Alert.objects.filter(severity="urgent")
     old = urgent.filter(patient__user__username__endswith="_old")

@@ -33,7 +33,7 @@ def clinician_and_patient(client):
 
 def rule_form(rule: Rule, **changes) -> dict:
     data = {name: "" if value is None else value for name, value in model_to_dict(rule).items()
-            if name in {"title", "severity", "threshold", "run_days", "message", "advice", "learn_slug",
+            if name in {"title", "severity", "notify", "threshold", "run_days", "message", "advice", "learn_slug",
                         "learn_anchor"}}
     if rule.enabled:
         data["enabled"] = "on"
@@ -55,11 +55,14 @@ WEAKER = [
     ({"severity": "warning"}, "severity"),
     ({"severity": "info"}, "severity"),
     ({"run_days": "2"}, "run_days"),
+    ({"notify": "digest"}, "notify"),  # issue 23: its clinicians are told at once, always
+    ({"notify": "patient"}, "notify"),
 ]
 
 
 @pytest.mark.parametrize("code", LOCKED)
-@pytest.mark.parametrize("changes, field", WEAKER, ids=["disable", "to-warning", "to-info", "run-days"])
+@pytest.mark.parametrize("changes, field", WEAKER, ids=["disable", "to-warning", "to-info", "run-days",
+                                                              "to-digest", "to-patient"])
 def test_a_superuser_cannot_weaken_a_safety_rule_in_the_rule_admin(superuser_client, code, changes, field):
     rule = Rule.objects.get(code=code)
     before = model_to_dict(rule)
@@ -154,10 +157,10 @@ def test_an_override_may_make_item_9_easier_to_trigger(clinician_and_patient):
 @pytest.mark.parametrize("code", LOCKED)
 def test_full_clean_refuses_a_weakened_safety_rule_in_a_shell(code):
     rule = Rule.objects.get(code=code)
-    rule.enabled, rule.severity, rule.advice = False, "warning", ""
+    rule.enabled, rule.severity, rule.advice, rule.notify = False, "warning", "", "patient"
     with pytest.raises(ValidationError) as caught:
         rule.full_clean()
-    assert {"enabled", "severity", "advice"} <= set(caught.value.message_dict)
+    assert {"enabled", "severity", "advice", "notify"} <= set(caught.value.message_dict)
 
 
 def test_full_clean_refuses_an_override_that_silences_item_9():
@@ -168,11 +171,12 @@ def test_full_clean_refuses_an_override_that_silences_item_9():
 
 def test_a_row_weakened_behind_validation_still_fires(db):
     """A queryset update skips model validation; the rule still fires, on and urgent."""
-    Rule.objects.filter(code="self-harm").update(enabled=False, severity="info")
+    Rule.objects.filter(code="self-harm").update(enabled=False, severity="info", notify="patient")
     patient = PatientFactory()
     services.entry_save(entry=EntryFactory.build(patient=patient, symptoms=["self_harm"]))
     alert = Alert.objects.get(patient=patient, rule_code="self-harm")
-    assert alert.severity == "urgent"
+    assert (alert.severity, alert.notify) == ("urgent", "now")
+    assert Alert.objects.at_once().filter(pk=alert.pk).exists()
 
 
 def test_an_item_9_override_written_behind_validation_still_fires(db):

@@ -57,13 +57,16 @@ def test_ten_days_of_the_same_finding_are_one_row(doctor_client, doctor):
 
 def test_urgent_first_then_the_oldest_and_acknowledged_ones_leave(doctor_client, doctor):
     first, second = patient_of(doctor, "first"), patient_of(doctor, "second")
-    log(first, 3, lip_dryness=8)
+    log(first, 3, mood=2)
     log(second, 2, symptoms=["hearing"])
-    log(first, 0, sun_minutes=60)
+    log(first, 1, mood=3)  # a day of mood-low apart from day 3 (day 2 logged, mood 7)
+    log(first, 2, mood=7)
     log(second, 0, sunburn="blistering")
-    assert [(a.patient.user.username, a.rule_code) for a in rows(doctor_client)] == [
-        ("second", "red-flag"), ("second", "sunburn-blistering"), ("first", "dryness-high"),
-        ("first", "sun-unprotected")]
+    assert [(a.patient.user.username, a.rule_code, a.first_day) for a in rows(doctor_client)] == [
+        ("second", "red-flag", second.today() - timedelta(days=2)),
+        ("second", "sunburn-blistering", second.today()),
+        ("first", "mood-low", first.today() - timedelta(days=3)),
+        ("first", "mood-low", first.today() - timedelta(days=1))]
     Alert.objects.filter(rule_code="red-flag").update(acknowledged_at=first.user.date_joined, outcome="no_action")
     assert "red-flag" not in [a.rule_code for a in rows(doctor_client)]
     assert "red-flag" in [a.rule_code for a in rows(doctor_client, "/admin/core/alert/?acknowledged=yes")]
@@ -81,7 +84,7 @@ def test_a_clinician_sees_only_their_patients_episodes(doctor_client, doctor):
 def test_the_patient_list_sorts_by_needs_attention(doctor_client, doctor):
     calm, warned, urgent = (patient_of(doctor, name) for name in ("a_calm", "b_warned", "c_urgent"))
     log(calm, 0, lip_dryness=2)
-    log(warned, 0, lip_dryness=8)
+    log(warned, 0, mood=2)
     log(urgent, 0, symptoms=["jaundice"])
     response = doctor_client.get("/admin/core/patient/?o=5")
     assert [p.user.username for p in response.context["cl"].result_list] == ["c_urgent", "b_warned", "a_calm"]
@@ -92,9 +95,9 @@ def test_the_patient_list_opens_sorted_by_needs_attention(doctor_client, doctor)
     calm, warned_later, warned_first, urgent = (
         patient_of(doctor, name) for name in ("a_calm", "b_warned_later", "c_warned_first", "d_urgent"))
     log(calm, 0, lip_dryness=2)
-    log(warned_first, 1, lip_dryness=8)
+    log(warned_first, 1, mood=2)
     Alert.objects.filter(patient=warned_first).update(created_at=Alert.objects.get().created_at - timedelta(hours=2))
-    log(warned_later, 0, lip_dryness=8)
+    log(warned_later, 0, mood=2)
     log(urgent, 0, symptoms=["jaundice"])
     response = doctor_client.get("/admin/core/patient/")
     assert [p.user.username for p in response.context["cl"].result_list] == [
@@ -116,7 +119,7 @@ def test_the_lists_cost_the_same_queries_for_3_and_12_patients(doctor_client, do
         for i in range(n):
             patient = patient_of(doctor, f"p{url[13:16]}{n}_{i}")
             log(patient, 1, symptoms=["jaundice"])
-            log(patient, 0, lip_dryness=8)
+            log(patient, 0, mood=2)
 
     add(3)
     doctor_client.get(url)  # the first request after login renews the staff session: a write, once
