@@ -26,11 +26,13 @@ run: venv
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-## System packages the tests need: Chromium for the browser tests, PostgreSQL for the second run.
+## System packages the tests need: Chromium for the browser tests, PostgreSQL for the second run,
+## GNU gettext for the translation-marking tests (Django's makemessages).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pg_virtualenv >/dev/null || missing="$$missing postgresql postgresql-common"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then echo "Installing:$$missing"; $(APT_GET) update -q && $(APT_GET) install -y -q $$missing; fi
 
 lint: venv
