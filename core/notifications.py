@@ -45,6 +45,7 @@ from post_office.lockfile import FileLock, FileLocked, default_lockfile
 from post_office.models import STATUS
 
 from .models import Alert, Notification, Patient, emailable_clinician
+from .services import lock_patients
 
 logger = logging.getLogger(__name__)
 # post-office's own logger is configured in settings.LOGGING: warnings and up, printed once.
@@ -108,7 +109,11 @@ def clinicians_of(patient_ids: Iterable[int]) -> dict[int, list[Recipient]]:
 
 
 def candidates(alerts: QuerySet) -> list[tuple[int, int]]:
-    """Alerts this run may take, locked where the database can lock rows (other runs skip them)."""
+    """Alerts this run may take, locked where the database can lock rows (other runs skip them).
+    Their patients' rows are locked first, as every writer does (services.lock_patients): the
+    claim's UPDATE raises the patient's data version, and taking alert then patient while a
+    patient's edit takes patient then alert could deadlock."""
+    lock_patients(alerts.values_list("patient_id", flat=True))
     return list(alerts.select_for_update(skip_locked=True).values_list("pk", "patient_id"))
 
 

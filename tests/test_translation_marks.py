@@ -26,7 +26,7 @@ def marked(path: str) -> set[str]:
 
 @pytest.mark.parametrize("path, strings", [
     ("core/dates.py", {"%(start)s to %(end)s (%(length)s)", "%(days)d day", "%(days)d days"}),
-    ("core/models.py", {"lb", "kg"}),
+    ("core/models/patients.py", {"lb", "kg"}),
     ("core/views.py", {"The entry for %(day)s is deleted."}),
     ("core/forms.py", {"Weight", "Weight in", "I can become pregnant",
                        "Enter a weight from %(low)s to %(high)s %(unit)s, or leave it empty."}),

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .admin_site import NO_ENTRY_DAYS, as_id, patients_without_recent_entry
-from .models import Alert, Patient, Rule
+from ..admin_site import NO_ENTRY_DAYS, as_id, patients_without_recent_entry
+from ..models import Alert, Patient, Rule
 
 
 class OpenUrgentFilter(admin.SimpleListFilter):

@@ -1,0 +1,84 @@
+"""What every clinician-facing admin here shares: scoping to the clinician's own patients, and
+the small display helpers."""
+
+from collections import Counter
+
+from django.contrib import admin
+from django.http import Http404
+from django.utils.html import format_html
+
+from .. import audit
+from ..models import (
+    SEVERITY_LEVEL,
+)
+
+PATIENT_CHART_DAYS = 90
+SUMMARY_MAX_DAYS = 366
+LOGGED_DAYS = 14
+
+
+LEVEL_NAME = {level: severity.value for severity, level in SEVERITY_LEVEL.items()}
+
+
+def severity_badge(level: int | None):
+    label = LEVEL_NAME.get(level, "none")
+    return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
+
+
+def titles_with_counts(alerts) -> str:
+    """"Persistent high dryness, Sudden drop in mood ×2": each rule once, in the alerts' order."""
+    counts = Counter(alert.rule_title for alert in alerts)
+    return ", ".join(f"{title} ×{count}" if count > 1 else title for title, count in counts.items())
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Limits every queryset to the request user's patients and records what staff looked at."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_clinician(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        # An odd selection of rows for an action is refused by the admin site (admin_site.admin_view).
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            audit.record_access(request, changelist.result_list, "list")
+        return response
+
+    # Another patient's object is a plain 404 on every page that takes an id, the same as an id
+    # that does not exist (the admin's default is a redirect saying it "doesn't exist").
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such object.")
+        audit.record_access(request, [obj], "change")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("No such object.")
+        audit.record_access(request, [obj], "history")
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404("No such object.")
+        return super().delete_view(request, object_id, extra_context)
+
+
+class PatientRecordAdmin(ScopedAdmin):
+    """What the patient wrote (entries, mood checks, tests): read-only for everyone but superusers."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,0 +1,75 @@
+"""Warning rules (superusers) and per-patient threshold overrides (clinicians)."""
+
+
+from django import forms
+from django.contrib import admin
+
+from .. import models, services
+from ..models import (
+    Patient,
+    Rule,
+    RuleOverride,
+)
+from .base import ScopedAdmin
+from .filters import (
+    VisiblePatientFilter,
+)
+
+# --- Rules and per-patient overrides ------------------------------------------------------------
+
+
+@admin.register(Rule)
+class RuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "safety_rule"]
+    readonly_fields = ["code"]
+    fields = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "message", "advice",
+              "learn_slug", "learn_anchor"]
+
+    def has_add_permission(self, request):
+        return False  # a rule's logic lives in core.rules: codes come from the data migration
+
+    @admin.display(boolean=True, description="safety rule")
+    def safety_rule(self, obj: Rule) -> bool:
+        return obj.locked
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.locked:
+            # Say so before the edit, not only in the error after it (Rule.clean enforces it).
+            for name in ("enabled", "severity", "notify", "threshold", "run_days"):
+                if name in form.base_fields:
+                    form.base_fields[name].help_text = models.LOCKED_MESSAGE
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RuleOverrideForm(forms.ModelForm):
+    class Meta:
+        model = RuleOverride
+        fields = ["patient", "rule", "threshold", "run_days"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("threshold") is None and cleaned.get("run_days") is None:
+            raise forms.ValidationError("Set a threshold, a number of days, or both.")
+        return cleaned
+
+
+@admin.register(RuleOverride)
+class RuleOverrideAdmin(ScopedAdmin):
+    form = RuleOverrideForm
+    list_display = ["patient", "rule", "threshold", "run_days", "set_by", "updated_at"]
+    list_filter = [VisiblePatientFilter, "rule"]
+    search_fields = ["patient__display_name", "patient__user__username"]
+    list_select_related = ["patient__user", "rule", "set_by"]
+    autocomplete_fields = ["patient"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "patient":
+            kwargs["queryset"] = Patient.objects.for_clinician(request.user).select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.rule_override_save(override=obj, set_by=request.user)
