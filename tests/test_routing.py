@@ -258,10 +258,12 @@ def test_the_patient_list_costs_the_same_queries_for_3_and_12_patients(doctor_cl
     def add(n):
         for i in range(n):
             patient = patient_of(doctor, f"p{n}_{i}")
+            # All three urgent (issue 19: low mood is urgent): listed oldest first, the red flag
+            # logged first.
+            log(patient, 0, symptoms=["jaundice"])
             log(patient, 3, mood=2)
             log(patient, 2, mood=7)
             log(patient, 1, mood=2)
-            log(patient, 0, symptoms=["jaundice"])
 
     # As before issue 23 (session, user, second factor, permissions, the patients' time zones, the
     # page, the clinician filter, the audit row) and one more: the page's open findings, prefetched.
@@ -281,15 +283,23 @@ def test_the_patient_list_costs_the_same_queries_for_3_and_12_patients(doctor_cl
 
 @pytest.fixture
 def two_doctors(db, doctor):
+    # Non-urgent alerts for the clinician: three dry days in a row (dryness-persistent, a digest
+    # warning); low mood is urgent since issue 19 and one dry day is for the patient only (issue 23).
     mine = patient_of(doctor, "mine")
-    log(mine, 2, mood=2)
-    log(mine, 1, mood=7)
-    log(mine, 0, mood=2, symptoms=["jaundice"])
+    dry_days(mine, 6, 5, 4)
+    log(mine, 3)  # ends the first episode: the second is apart
+    dry_days(mine, 2, 1)
+    log(mine, 0, lip_dryness=8, symptoms=["jaundice"])
     also_mine = patient_of(doctor, "also_mine")
-    log(also_mine, 0, mood=2)
+    dry_days(also_mine, 2, 1, 0)
     theirs = patient_of(ClinicianFactory(username="dr_b"), "theirs")
-    log(theirs, 0, mood=2)
+    dry_days(theirs, 2, 1, 0)
     return mine, also_mine, theirs
+
+
+def dry_days(patient, *days_ago):
+    for back in days_ago:
+        log(patient, back, lip_dryness=8)
 
 
 def post_action(client, patients, follow=False, **data):
@@ -320,11 +330,11 @@ def test_the_action_asks_for_one_outcome_and_leaves_urgent_alerts_to_be_acknowle
     text = response.content.decode()
     assert "2 alerts of 1 patient acknowledged." in text
     assert "1 urgent alert left open: acknowledge each one from the alert queue" in text
-    done = Alert.objects.filter(patient=mine, rule_code="mood-low")
+    done = Alert.objects.filter(patient=mine, rule_code="dryness-persistent")
     assert [(a.acknowledged_by, a.outcome, a.note) for a in done] == [(doctor, "contacted", "Phoned; coping.")] * 2
     assert Alert.objects.get(patient=mine, rule_code="red-flag").acknowledged_at is None  # its escalation runs
-    assert Alert.objects.get(patient=also_mine).acknowledged_at is None  # not selected
-    assert queue(doctor_client) == [("mine", "red-flag"), ("also_mine", "mood-low")]
+    assert Alert.objects.get(patient=also_mine, rule_code="dryness-persistent").acknowledged_at is None  # not selected
+    assert queue(doctor_client) == [("mine", "red-flag"), ("also_mine", "dryness-persistent")]
     # The audit trail has each acknowledgement, with its outcome, as when acknowledged from the queue.
     for alert in done:
         change = LogEntry.objects.get(actor=doctor, action=LogEntry.Action.UPDATE, object_pk=str(alert.pk))
@@ -334,14 +344,14 @@ def test_the_action_asks_for_one_outcome_and_leaves_urgent_alerts_to_be_acknowle
 @pytest.mark.django_db
 def test_the_action_cannot_acknowledge_another_clinicians_patient(doctor_client, two_doctors):
     mine, also_mine, theirs = two_doctors
-    theirs_alert = Alert.objects.get(patient=theirs)
+    theirs_alert = Alert.objects.get(patient=theirs, rule_code="dryness-persistent")
     page = post_action(doctor_client, [also_mine, theirs]).content.decode()
     assert "Theirs" not in page and "Also_Mine" in page
     listed = re.findall(r'name="alert" value="(\d+)"', page)
     # Crafted: their patient and their alert's id in the POST.
     post_action(doctor_client, [also_mine, theirs], confirm="yes", outcome="no_action",
                 alert=[*listed, theirs_alert.pk])
-    assert Alert.objects.get(patient=also_mine).outcome == "no_action"
+    assert Alert.objects.get(patient=also_mine, rule_code="dryness-persistent").outcome == "no_action"
     theirs_alert.refresh_from_db()
     assert theirs_alert.acknowledged_at is None
     response = post_action(doctor_client, [theirs], confirm="yes", outcome="no_action", alert=[theirs_alert.pk],
@@ -356,12 +366,12 @@ def test_an_alert_raised_after_the_confirmation_page_stays_open(doctor_client, t
     mine, also_mine, theirs = two_doctors
     page = post_action(doctor_client, [also_mine]).content.decode()
     listed = re.findall(r'name="alert" value="(\d+)"', page)
-    log(also_mine, 2, mood=7)
-    log(also_mine, 3, mood=2)  # a new episode, apart from today's
+    log(also_mine, 3)
+    dry_days(also_mine, 6, 5, 4)  # a new episode, apart from today's
     response = post_action(doctor_client, [also_mine], follow=True, confirm="yes", alert=listed, outcome="no_action")
     assert "1 alert of 1 patient acknowledged." in response.content.decode()
     assert "1 alert not on the confirmation page (new since) left open." in response.content.decode()
-    assert queue(doctor_client, "?q=also_mine") == [("also_mine", "mood-low")]
+    assert queue(doctor_client, "?q=also_mine") == [("also_mine", "dryness-persistent")]
 
 
 @pytest.mark.django_db

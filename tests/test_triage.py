@@ -57,16 +57,20 @@ def test_ten_days_of_the_same_finding_are_one_row(doctor_client, doctor):
 
 def test_urgent_first_then_the_oldest_and_acknowledged_ones_leave(doctor_client, doctor):
     first, second = patient_of(doctor, "first"), patient_of(doctor, "second")
-    log(first, 3, mood=2)
+    # first's warnings for the clinician: three dry days in a row (dryness-persistent); low mood is
+    # urgent since issue 19, and one dry day is for the patient only (issue 23).
+    for back in (7, 6, 5):
+        log(first, back, lip_dryness=8)
     log(second, 2, symptoms=["hearing"])
-    log(first, 1, mood=3)  # a day of mood-low apart from day 3 (day 2 logged, mood 7)
-    log(first, 2, mood=7)
+    log(first, 4)  # ends days 7-5: the next dry days are another episode
+    for back in (3, 2, 1):
+        log(first, back, lip_dryness=8)
     log(second, 0, sunburn="blistering")
     assert [(a.patient.user.username, a.rule_code, a.first_day) for a in rows(doctor_client)] == [
         ("second", "red-flag", second.today() - timedelta(days=2)),
         ("second", "sunburn-blistering", second.today()),
-        ("first", "mood-low", first.today() - timedelta(days=3)),
-        ("first", "mood-low", first.today() - timedelta(days=1))]
+        ("first", "dryness-persistent", first.today() - timedelta(days=7)),
+        ("first", "dryness-persistent", first.today() - timedelta(days=3))]
     Alert.objects.filter(rule_code="red-flag").update(acknowledged_at=first.user.date_joined, outcome="no_action")
     assert "red-flag" not in [a.rule_code for a in rows(doctor_client)]
     assert "red-flag" in [a.rule_code for a in rows(doctor_client, "/admin/core/alert/?acknowledged=yes")]
@@ -84,7 +88,8 @@ def test_a_clinician_sees_only_their_patients_episodes(doctor_client, doctor):
 def test_the_patient_list_sorts_by_needs_attention(doctor_client, doctor):
     calm, warned, urgent = (patient_of(doctor, name) for name in ("a_calm", "b_warned", "c_urgent"))
     log(calm, 0, lip_dryness=2)
-    log(warned, 0, mood=2)
+    for back in (2, 1, 0):  # a warning for the clinician: three dry days in a row (dryness-persistent)
+        log(warned, back, lip_dryness=8)
     log(urgent, 0, symptoms=["jaundice"])
     response = doctor_client.get("/admin/core/patient/?o=5")
     assert [p.user.username for p in response.context["cl"].result_list] == ["c_urgent", "b_warned", "a_calm"]
@@ -95,9 +100,12 @@ def test_the_patient_list_opens_sorted_by_needs_attention(doctor_client, doctor)
     calm, warned_later, warned_first, urgent = (
         patient_of(doctor, name) for name in ("a_calm", "b_warned_later", "c_warned_first", "d_urgent"))
     log(calm, 0, lip_dryness=2)
-    log(warned_first, 1, mood=2)
-    Alert.objects.filter(patient=warned_first).update(created_at=Alert.objects.get().created_at - timedelta(hours=2))
-    log(warned_later, 0, mood=2)
+    for back in (3, 2, 1):  # a warning for the clinician: three dry days in a row (dryness-persistent)
+        log(warned_first, back, lip_dryness=8)
+    warning = Alert.objects.get(rule_code="dryness-persistent")
+    Alert.objects.filter(patient=warned_first).update(created_at=warning.created_at - timedelta(hours=2))
+    for back in (2, 1, 0):
+        log(warned_later, back, lip_dryness=8)
     log(urgent, 0, symptoms=["jaundice"])
     response = doctor_client.get("/admin/core/patient/")
     assert [p.user.username for p in response.context["cl"].result_list] == [
