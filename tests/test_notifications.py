@@ -275,6 +275,8 @@ def test_no_email_carries_health_data(mailer, doctor):
     mailer.ESCALATION_EMAIL = "clinic@clinic.example"
     patient = patient_of(doctor)
     unassigned = patient_of(name="Yorick Brambleton", username="ybramble")
+    for days_ago in (3, 2):  # with the next day, three dry days in a row: a warning for the digest
+        log(patient, days_ago=days_ago, lip_dryness=9)
     log(patient, days_ago=1, lip_dryness=9, mood=1, sun_minutes=95, notes="I feel awful on Absorica")
     log(patient, symptoms=[code for code in Symptom.values], sunburn="blistering")
     red_flag(unassigned)
@@ -392,7 +394,12 @@ def test_it_sends_once_when_runs_overlap_on_separate_connections(mailer, monkeyp
         for n in range(3):
             patient = patient_of(doctor, name=f"{doctor.username} {n}", username=f"{doctor.username}_p{n}")
             red_flag(patient)  # a new urgent alert
-            log(patient, days_ago=2, mood=2)  # and one for the digest
+            # And one for the digest: three dry days in a row (dryness-persistent). The first two are
+            # on record before the third is saved, so no single dry day (for the patient only, never
+            # e-mailed) is raised on its way.
+            for days_ago in (4, 3):
+                EntryFactory(patient=patient, date=patient.today() - timedelta(days=days_ago), lip_dryness=8)
+            log(patient, days_ago=2, lip_dryness=8)
         red_flag(patient_of(doctor, name=f"{doctor.username} old", username=f"{doctor.username}_old"))
     urgent = Alert.objects.filter(severity="urgent")
     old = urgent.filter(patient__user__username__endswith="_old")

@@ -18,12 +18,14 @@ def test_the_dashboard_shows_a_clinicians_acknowledgement_made_after_it_was_cach
     dr = ClinicianFactory()
     patient.clinicians.add(dr)
     client.force_login(patient.user)
-    services.entry_save(entry=DiaryEntry(patient=patient, date=patient.today(), skin_dryness=2, lip_dryness=2,
-                                         eye_dryness=1, mood=7, sun_minutes=90))
+    # A warning a clinician can acknowledge: three dry days in a row (a single dry day is for the patient only).
+    for back in (2, 1, 0):
+        services.entry_save(entry=DiaryEntry(patient=patient, date=patient.today() - timedelta(days=back),
+                                             skin_dryness=2, lip_dryness=8, eye_dryness=1, mood=7, sun_minutes=0))
     page = client.get("/").content.decode()
-    assert 'data-warning="sun-unprotected"' in page and "Reviewed by your clinician" not in page
+    assert 'data-warning="dryness-persistent"' in page and "Reviewed by your clinician" not in page
     with django_assert_num_queries(2):  # session and user: the rest comes from the cache
-        assert 'data-warning="sun-unprotected"' in client.get("/").content.decode()
+        assert 'data-warning="dryness-persistent"' in client.get("/").content.decode()
 
     staff = client.__class__()
     staff.force_login(dr)

@@ -366,6 +366,7 @@ def test_the_sources_of_issue_19():
 
 
 MIGRATION = importlib.import_module("core.migrations.0015_safety_review")
+NOTIFY_MIGRATION = importlib.import_module("core.migrations.0019_rule_notify")
 
 
 def test_the_migration_rewords_the_previous_defaults_raises_their_severity_and_keeps_a_clinics_own():
@@ -375,6 +376,7 @@ def test_the_migration_rewords_the_previous_defaults_raises_their_severity_and_k
     Rule.objects.filter(code__in=["phq2-positive", "pregnancy-risk"]).delete()
 
     MIGRATION.forwards(apps, None)
+    NOTIFY_MIGRATION.forwards(apps, None)  # the upgrade goes on to 0019, which gives every rule its `notify`
 
     for code, _old, new, severity in MIGRATION.TEXTS:
         rule = Rule.objects.get(code=code)
@@ -395,7 +397,8 @@ def superuser_client(client):
 
 
 def rule_form(rule: Rule, **changes) -> dict:
-    fields = ("title", "severity", "threshold", "run_days", "message", "advice", "learn_slug", "learn_anchor")
+    fields = ("title", "severity", "threshold", "run_days", "message", "advice", "learn_slug", "learn_anchor",
+              "notify")
     return {f: getattr(rule, f) if getattr(rule, f) is not None else "" for f in fields} | {"enabled": "on"} | changes
 
 

@@ -23,11 +23,15 @@ PAUSE = 0.5  # seconds a writer holds its locks, so that the other one arrives m
 
 
 def patient_with_alert(*clinicians):
+    """A patient with an open alert their clinicians can acknowledge: three dry days in a row up to
+    yesterday (dryness-persistent; a single dry day is shown to the patient only, issue 23)."""
     patient = PatientFactory(user__username="alice")
     patient.clinicians.add(*clinicians)
     today = patient.today()
-    services.entry_save(entry=EntryFactory.build(patient=patient, date=today - timedelta(days=1), lip_dryness=8))
-    return patient, Alert.objects.get(patient=patient, rule_code="dryness-high")
+    for back in (3, 2, 1):
+        services.entry_save(entry=EntryFactory.build(patient=patient, date=today - timedelta(days=back),
+                                                     lip_dryness=8))
+    return patient, Alert.objects.get(patient=patient, rule_code="dryness-persistent")
 
 
 def in_threads(*jobs):
@@ -47,7 +51,7 @@ def in_threads(*jobs):
 def test_it_lets_a_patients_edit_and_a_clinicians_acknowledgement_of_the_same_alert_both_succeed(monkeypatch):
     doctor = ClinicianFactory(username="dr_a")
     patient, alert = patient_with_alert(doctor)
-    entry = DiaryEntry.objects.get(patient=patient)
+    entry = DiaryEntry.objects.get(patient=patient, date=patient.today() - timedelta(days=1))  # the latest dry day
     edit_has_saved_the_entry = threading.Event()
     real_sync = services.episodes_sync
 
