@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import time_format
 
 from core import notifications, services
 from core.models import Alert
@@ -40,8 +41,9 @@ def test_with_a_clinician_it_is_pending_then_notified_then_reviewed(patient_clie
     notifications.run()
     page = patient_client.get("/").content.decode()
     assert care_team(page) == [("red-flag", "notified")]
-    emailed = timezone.localtime(Alert.objects.get(rule_code="red-flag").emailed_at)
-    assert f"{emailed:%H:%M}" in page
+    # When, in the patient's own time zone, written the US way ("1:08 p.m.").
+    emailed = timezone.localtime(Alert.objects.get(rule_code="red-flag").emailed_at, flagged.tz)
+    assert time_format(emailed, "TIME_FORMAT") in page
 
     Alert.objects.update(acknowledged_by=doctor, acknowledged_at=timezone.now(), outcome="contacted", note="secret")
     page = patient_client.get("/").content.decode()
