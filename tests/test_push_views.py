@@ -87,7 +87,7 @@ def test_the_cache_version_changes_with_a_release(client, db, monkeypatch):
 def test_the_offline_page_says_the_entry_was_not_saved_and_holds_nothing_of_the_patient(patient_client, patient):
     page = patient_client.get("/offline/").content.decode()
     assert "You are offline; your entry was not saved" in page
-    assert "Back button" in page
+    assert "go back to the form and check every answer" in page
     assert "pat" not in page.lower().replace("path", "")  # not the signed-in patient's name
     assert "csrfmiddlewaretoken" not in page
 

@@ -23,13 +23,25 @@ CACHED_URLS = """async () => {
 
 
 def controlled(page: Page) -> None:
-    """Wait until the service worker controls the page (it claims open pages when it activates)."""
-    page.evaluate("""async () => {
+    """Wait until the service worker controls the page. A page opened before the worker was active
+    is not controlled (the worker claims open pages when it activates, but a page that loaded while
+    it was activating can miss that); a reload, as a person's next visit would, is. Fails after
+    30 s rather than hanging the run."""
+    wait = """async () => {
       await navigator.serviceWorker.ready;
       if (!navigator.serviceWorker.controller) {
-        await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
+        await new Promise((resolve) => {
+          navigator.serviceWorker.addEventListener("controllerchange", resolve);
+          setTimeout(resolve, 3000);
+        });
       }
-    }""")
+      return !!navigator.serviceWorker.controller;
+    }"""
+    for _ in range(10):
+        if page.evaluate(wait):
+            return
+        page.reload()
+    raise AssertionError("the service worker never controlled the page")
 
 
 def test_offline_page_and_nothing_of_the_patient_in_cache_storage(server, screen: Page, shoot):
