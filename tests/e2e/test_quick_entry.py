@@ -147,10 +147,10 @@ def test_the_dashboard_shows_todays_link_first_and_a_missed_day_is_one_tap_away(
     patient = PatientFactory(user__username="warned")
     today = patient.today()
     Patient.objects.filter(pk=patient.pk).update(created_at=patient.created_at - timedelta(days=30))
-    # Three days back: four warnings (lip dryness, low mood, sunburn, sun without sunscreen); four
-    # days back an urgent one (blistering sunburn), which may come first.
+    # Three days back: three warnings (lip dryness, sunburn, sun without sunscreen; a low mood is
+    # urgent since issue 19); four days back an urgent one (blistering sunburn), which may come first.
     services.entry_save(entry=EntryFactory.build(patient=patient, date=today - timedelta(days=3), lip_dryness=8,
-                                                 mood=2, sunburn="mild", sun_minutes=120))
+                                                 mood=6, sunburn="mild", sun_minutes=120))
     services.entry_save(entry=EntryFactory.build(patient=patient, date=today - timedelta(days=4),
                                                  sunburn="blistering"))
     sign_in(page, server.url, "warned")
