@@ -44,7 +44,8 @@ def doctor_client(client):
 
 
 @pytest.mark.parametrize("zone, now, local_today", CASES)
-def test_days_logged_count_the_patients_own_last_14_days(client, doctor_client, zone, now, local_today):
+def test_days_logged_count_the_patients_own_last_14_days(client, doctor_client, settings, zone, now, local_today):
+    settings.TIME_ZONE = "UTC"  # a server whose day differs from the patient's: the point of this test
     assert timezone.localdate(now) == SERVER_DAY != local_today
     patient = PatientFactory(display_name="Kim", time_zone=zone)
     patient.clinicians.add(doctor_client.doctor)

@@ -5,7 +5,7 @@ import socket
 import threading
 import time as clock
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, time
+from datetime import time
 from io import StringIO
 
 import pytest
@@ -66,7 +66,7 @@ def test_a_hung_mail_server_does_not_block_a_patients_save(client, settings):
             run = pool.submit(reminder_run)
             assert server.connected.wait(20), "send_reminders never reached the mail server"
             started = clock.monotonic()
-            response = client.post("/diary/new/", entry_data(date=date.today().isoformat()))
+            response = client.post("/diary/new/", entry_data(date=writer.today().isoformat()))
             took = clock.monotonic() - started
             assert run.running()  # the reminder run is still waiting for the mail server
             run.result(timeout=60)
