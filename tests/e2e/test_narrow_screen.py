@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from core import education, services
 from core.models import Alert, MoodCheck, PregnancyTest, Rule
 from tests.e2e.conftest import VIEWPORTS, sign_in_staff
-from tests.factories import PASSWORD, ClinicianFactory, EntryFactory, PatientFactory
+from tests.factories import PASSWORD, ClinicianFactory, EntryFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WIDTH = 360
@@ -96,7 +96,7 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
     assert error_pages_too_wide(phone, server.url, {"/no-such-page/": 404, "/learn/no-such-topic/": 404}) == {}
     assert rendered_too_wide(phone, server.url, ["400.html", "403.html", "500.html"]) == {}
 
-    patient = a_patient_with_everything(date.today())
+    patient = a_patient_with_everything(patient_today())
     today = patient.today()
     sign_in(phone, server.url, "narrow")
     patient_pages = ["/", "/diary/", "/diary/new/", f"/diary/{today.isoformat()}/",
