@@ -20,6 +20,7 @@ from .models import (
     SYMPTOM_GROUPS,
     WEIGHT_RANGE,
     DiaryEntry,
+    Language,
     Patient,
     PregnancyTest,
     Unusual,
@@ -291,10 +292,16 @@ class ProfileForm(CourseDatesMixin, forms.ModelForm):
         widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 60}),
     )
 
+    # Not required: a form sent without it (an older page, a script) keeps the patient's language.
+    language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, required=False,
+        help_text=Patient._meta.get_field("language").help_text,
+    )
+
     class Meta:
         model = Patient
         fields = ["display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight", "weight_unit",
-                  "reminder_time", "can_become_pregnant"]
+                  "reminder_time", "language", "can_become_pregnant"]
         widgets = {
             "course_start": DateInput(),
             "course_end": DateInput(),
@@ -319,6 +326,9 @@ class ProfileForm(CourseDatesMixin, forms.ModelForm):
             field.disabled = True
             names = ", ".join(c.get_full_name() or c.get_username() for c in clinicians)
             field.help_text = _("Set by your clinician (%(names)s). Tell them if it is not right.") % {"names": names}
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_weight_unit(self) -> str:
         return self.cleaned_data["weight_unit"] or self.instance.weight_unit

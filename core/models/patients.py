@@ -17,6 +17,12 @@ CLINICIANS_GROUP = "Clinicians"
 NOTES_MAX_LENGTH = 2000
 
 
+class Language(models.TextChoices):
+    # Each language named in itself, as a language menu shows it.
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
 class WeightUnit(models.TextChoices):
     POUNDS = "lb", _("lb")
     KILOGRAMS = "kg", _("kg")
@@ -140,6 +146,10 @@ class Patient(models.Model):
         blank=True,
         help_text=_("The time of day (your time zone) to remind you if you have not written that day's entry. "
                     "Empty: no reminder."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH,
+        help_text=_("The language of your pages, e-mails and reminders."),
     )
     # Set by the clinician.
     can_become_pregnant = models.BooleanField("can become pregnant", default=False)
