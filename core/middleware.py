@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware as BaseSessionMiddleware
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import twofactor
 from .client import client_address
@@ -20,6 +21,27 @@ STAFF_SIGNED_IN_AT = "staff_signed_in_at"
 def _start_staff_session(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session") and user.is_staff:
         request.session[STAFF_SIGNED_IN_AT] = int(time.time())
+
+
+class SessionMiddleware(BaseSessionMiddleware):
+    """Django's session middleware, except that a GET whose session no longer exists leaves the
+    browser's cookie alone.
+
+    Django deletes the cookie of a request whose session it cannot find. A sign-in step gives the
+    session a new key (the password, then the second factor), and a request the browser sent with
+    the old key can arrive after the response that set the new one: Chromium checks /sw.js for an
+    update after each navigation with the cookies from before it. Its answer deleted the new cookie
+    and signed the person out the moment they had signed in. A stale key is left to expire instead
+    (it opens nothing); signing out still deletes the cookie, since it changes the session."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if (session is not None and request.method in ("GET", "HEAD") and not session.modified
+                and settings.SESSION_COOKIE_NAME in request.COOKIES and session.is_empty()):
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))  # the page was made for a signed-out visitor
+            return response
+        return super().process_response(request, response)
 
 
 class SessionLengthMiddleware:

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     # Before every middleware that reads or changes the body, so that it compresses last; it adds
     # Vary: Accept-Encoding, and Django's BREACH mitigation (random bytes in the gzip header).
     "django.middleware.gzip.GZipMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionMiddleware",  # Django's, keeping the cookie on a stale GET (see there)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -478,3 +478,54 @@ def test_a_reset_of_an_account_that_had_no_second_factor_sends_no_email(client, 
     client.post("/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [doctor.pk]})
     assert LogEntry.objects.filter(object_id=doctor.pk, additional_data__event="two-factor reset").exists()
     assert not Email.objects.exists()
+
+
+# --- A request sent with the key from before a sign-in step -----------------------------------
+# Chromium checks /sw.js for an update after each navigation, with the cookies it had before it: the
+# check after the code's POST carries the old session key and arrives after the new key was set.
+
+
+def stale_request(old_key: str, path: str, method: str = "get"):
+    """What the server answers a request carrying a session key that has just been replaced."""
+    browser_tab = Client()
+    browser_tab.cookies["sessionid"] = old_key
+    return getattr(browser_tab, method)(path)
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/manifest.webmanifest", "/", "/admin/"])
+def test_a_request_with_the_key_from_before_enrolment_does_not_sign_the_clinician_out(client, doctor, path):
+    sign_in(client, "drq")
+    device = key_on_page(client.get("/accounts/two-factor/?next=/admin/"))
+    old_key = client.session.session_key
+    client.post("/accounts/two-factor/", {"otp_token": current_code(device), "next": "/admin/"})
+
+    response = stale_request(old_key, path)
+
+    assert "sessionid" not in response.cookies  # neither deleted nor replaced in the browser
+    assert client.get("/admin/core/patient/").status_code == 200  # still signed in with the new key
+
+
+def test_a_request_with_the_key_from_before_the_code_does_not_sign_the_clinician_out(client, doctor):
+    device = confirmed_device(doctor)
+    sign_in(client, "drq")
+    old_key = client.session.session_key
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device), "next": "/admin/"})
+    assert client.session.session_key != old_key
+
+    assert "sessionid" not in stale_request(old_key, "/sw.js").cookies
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_old_key_opens_nothing_and_signing_out_still_removes_the_cookie(client, doctor):
+    device = confirmed_device(doctor)
+    sign_in(client, "drq")
+    old_key = client.session.session_key
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device), "next": "/admin/"})
+
+    response = stale_request(old_key, "/admin/core/patient/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert "Cookie" in response["Vary"]
+
+    signed_out = client.post("/admin/logout/")
+    assert signed_out.cookies["sessionid"].value == ""  # the browser drops it
+    assert client.get("/admin/").status_code == 302
