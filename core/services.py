@@ -7,6 +7,7 @@ deadlock on PostgreSQL: the version triggers (core/versions.py) update the patie
 write to an entry or an alert, and a writer that touched the alert first would wait for the patient
 while holding the alert."""
 
+import contextlib
 import copy
 import dataclasses
 from datetime import date, timedelta
@@ -102,6 +103,11 @@ def patient_write():
     writes (and the alerts they raise) are the record itself, not copied into the trail: that
     would double every save's writes."""
     return disable_auditlog()
+
+
+def staff_write():
+    """A staff member's change to a patient's record: the audit trail records it as usual."""
+    return contextlib.nullcontext()
 
 
 RuleSettings = tuple[dict[str, rules.RuleSetting], dict[str, Rule]]
@@ -230,24 +236,25 @@ def _reconcile(patient: Patient, rule: Rule, new: list[episodes.Episode], old: l
         alert.save(update_fields=["resolved_at"])
 
 
-def entry_save(*, entry: DiaryEntry, previous_date=None) -> DiaryEntry:
+def entry_save(*, entry: DiaryEntry, previous_date=None, by_staff: bool = False) -> DiaryEntry:
     """Save a diary entry and bring the alerts of the days around it (and around `previous_date`,
-    when an edit moved it) up to date, in one transaction."""
+    when an edit moved it) up to date, in one transaction. `by_staff`: a superuser's change in the
+    admin, which the audit trail records (a patient's own writes are the record itself)."""
     # Settings, not the patient's record: read before the transaction takes the write lock, so
     # that concurrent writers (SQLite runs one at a time) wait as briefly as possible.
     rule_settings = rule_settings_for(entry.patient)
-    with transaction.atomic(), patient_write():
+    with transaction.atomic(), staff_write() if by_staff else patient_write():
         lock_patients([entry.patient_id])
         entry.save()
         episodes_sync(entry.patient, sorted({entry.date, previous_date or entry.date}), rule_settings)
     return entry
 
 
-def entry_delete(*, entry: DiaryEntry) -> None:
+def entry_delete(*, entry: DiaryEntry, by_staff: bool = False) -> None:
     """Delete an entry. A missing day does not end an episode; an episode left with no day is
     resolved and stays on record for the clinician."""
     rule_settings = rule_settings_for(entry.patient)
-    with transaction.atomic(), patient_write():
+    with transaction.atomic(), staff_write() if by_staff else patient_write():
         lock_patients([entry.patient_id])
         entry.delete()
         episodes_sync(entry.patient, [entry.date], rule_settings)
@@ -302,6 +309,15 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
             _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date,
                    detail=f"Positive test on {day_label(test.date)}")
         course_alerts_sync(test.patient, test.patient.today())
+
+
+def patient_record_delete(*, record: MoodCheck | PregnancyTest) -> None:
+    """A superuser deletes a mood check or a pregnancy test in the admin. The alerts it raised stay
+    on record for the clinician; the missed-test warning follows the tests that are left."""
+    with transaction.atomic():
+        lock_patients([record.patient_id])
+        record.delete()
+        course_alerts_sync(record.patient, record.patient.today())
 
 
 def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:

@@ -72,7 +72,9 @@ class ScopedAdmin(admin.ModelAdmin):
 
 
 class PatientRecordAdmin(ScopedAdmin):
-    """What the patient wrote (entries, mood checks, tests): read-only for everyone but superusers."""
+    """What the patient wrote (entries, mood checks, tests): read-only for everyone but superusers,
+    whose changes go through the same locking write functions (core.services) as the patient's own,
+    each deletion of several one by one (the admin's bulk delete would bypass them)."""
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -82,3 +84,7 @@ class PatientRecordAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset:
+            self.delete_model(request, record)

@@ -284,6 +284,14 @@ class DiaryEntryAdmin(PatientRecordAdmin):
     list_select_related = ["patient__user"]
     ordering = ["-date"]
 
+    def save_model(self, request, obj, form, change):
+        # The day's alerts follow the edit (and the day it was moved from), as after the patient's own.
+        previous_date = form.initial.get("date") if change else None
+        services.entry_save(entry=obj, previous_date=previous_date, by_staff=True)
+
+    def delete_model(self, request, obj):
+        services.entry_delete(entry=obj, by_staff=True)
+
 
 # --- Course records -----------------------------------------------------------------------------
 
@@ -295,6 +303,17 @@ class MoodCheckAdmin(PatientRecordAdmin):
     list_select_related = ["patient__user"]
     show_full_result_count = False
 
+    # The patient's answers to a questionnaire, and the findings raised from them: nobody rewrites
+    # them afterwards, a superuser included. A superuser may delete one (e.g. made by mistake).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.patient_record_delete(record=obj)
+
 
 @admin.register(PregnancyTest)
 class PregnancyTestAdmin(PatientRecordAdmin):
@@ -302,3 +321,9 @@ class PregnancyTestAdmin(PatientRecordAdmin):
     list_filter = [VisiblePatientFilter, "result"]
     list_select_related = ["patient__user"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        services.pregnancy_test_save(test=obj)
+
+    def delete_model(self, request, obj):
+        services.patient_record_delete(record=obj)
