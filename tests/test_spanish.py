@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from core import views
@@ -75,7 +76,7 @@ def test_a_visitor_switches_from_a_topic_page_rendered_once_for_every_visitor():
 def test_the_switch_refuses_a_language_we_do_not_offer_and_an_outside_next(client):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "https://example.com/"})
     assert response.status_code == 302 and response["Location"] == "/"
-    assert COOKIE not in client.cookies
+    assert lang(client.get("/", HTTP_ACCEPT_LANGUAGE="fr")) == "en"
     assert client.get("/i18n/setlang/").status_code == 405
 
 
@@ -253,7 +254,9 @@ def visible_texts(html: str) -> list[str]:
 
 
 # Identical in both languages and rightly so: names, units, abbreviations.
-SAME_IN_BOTH = {"isodiary", "iPLEDGE", "PHQ-2", "PHQ-9", "mg", "kg", "lb", "mg/kg", "CSV", "JSON", "OK", "Total"}
+SAME_IN_BOTH = {"isodiary", "iPLEDGE", "PHQ-2", "PHQ-9", "CSV", "JSON", "OK", "Total"}
+# A number with its unit ("0.0 mg/kg", "132.3 lb (60 kg)", "60 min") is data.
+QUANTITY = re.compile(r"^[\d.,–\s()%]*(?:(?:mg/kg|mg|kg|lb|min)\b[\d.,–\s()%]*)*$")
 
 
 def leftovers(english: str, spanish: str, data: set[str]) -> list[str]:
@@ -263,7 +266,7 @@ def leftovers(english: str, spanish: str, data: set[str]) -> list[str]:
     return sorted({
         text for text in visible_texts(spanish)
         if text in shown_in_english and re.search(r"[A-Za-z]{2}", text)
-        and text not in SAME_IN_BOTH and not any(value and value in text for value in data)
+        and text not in SAME_IN_BOTH and not QUANTITY.match(text) and not any(value and value in text for value in data)
     })
 
 
@@ -303,6 +306,50 @@ def test_no_english_is_left_on_a_spanish_patients_pages(client):
             found[path] = texts
     print(f"English left on Spanish pages ({sum(map(len, found.values()))}):\n{report(found)}")
     assert not found, f"English left on Spanish pages:\n{report(found)}"
+
+
+@pytest.mark.django_db
+def test_no_english_is_left_on_a_spanish_patients_two_factor_pages(client, patient):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.conftest import confirmed_device
+
+    device = confirmed_device(patient.user)
+    client.force_login(patient.user)
+    found = {}
+
+    def compare(path: str, method: str = "get", **post) -> None:
+        pages = {}
+        for language in ("en", "es"):
+            Patient.objects.filter(pk=patient.pk).update(language=language)
+            pages[language] = getattr(client, method)(path, post) if method == "post" else client.get(path)
+            assert pages[language].status_code == 200, path
+        assert lang(pages["es"]) == "es", path
+        if texts := leftovers(pages["en"].content.decode(), pages["es"].content.decode(), {patient.display_name}):
+            found[path] = texts
+
+    compare("/accounts/two-factor/verify/")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    compare("/accounts/two-factor/")
+    compare("/accounts/two-factor/", "post", action="codes")  # the new recovery codes
+    print(f"English left on Spanish pages ({sum(map(len, found.values()))}):\n{report(found)}")
+    assert not found, f"English left on Spanish pages:\n{report(found)}"
+
+
+@pytest.mark.parametrize("template", ["400.html", "403.html", "404.html", "500.html"])
+def test_the_error_pages_in_spanish(rf, template):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    with translation.override("en"):
+        english = render_to_string(template, request=request)
+    with translation.override("es"):
+        spanish = render_to_string(template, request=request)
+    assert '<html lang="es">' in spanish
+    assert leftovers(english, spanish, set()) == []
 
 
 @pytest.mark.django_db
