@@ -223,6 +223,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Dates and times in each language's own words: "December 6, 2026", "1:30 p.m." in English,
 # "6 de diciembre de 2026", "8:00 p. m." in Spanish (isodiary/formats/en, isodiary/formats/es).
