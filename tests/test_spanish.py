@@ -283,6 +283,11 @@ VISITOR_PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/passwo
                  "/learn/?q=zzzz", "/no-such-page/", "/offline/"]
 
 
+def data_attributes(html: str) -> list[str]:
+    """The data-* attributes and their values: the public contract, the same in both languages."""
+    return sorted(re.findall(r'\sdata-[\w-]+(?:="[^"]*")?', html))
+
+
 def report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"  {page}: {text!r}" for page, texts in found.items() for text in texts)
 
@@ -302,6 +307,7 @@ def test_no_english_is_left_on_a_spanish_patients_pages(client):
         spanish = client.get(path)
         assert english.status_code == spanish.status_code, path
         assert lang(spanish) == "es", path
+        assert data_attributes(spanish.content.decode()) == data_attributes(english.content.decode()), path
         if texts := leftovers(english.content.decode(), spanish.content.decode(), data):
             found[path] = texts
     print(f"English left on Spanish pages ({sum(map(len, found.values()))}):\n{report(found)}")
