@@ -164,6 +164,18 @@ def test_the_admin_is_spanish_once_the_clinician_chooses_it(client, clinician):
 
 
 @pytest.mark.django_db
+def test_a_clinicians_switch_changes_no_patients_profile(client, clinician, patient):
+    patient.clinicians.add(clinician)
+    client.force_login(clinician)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/admin/"})
+    patient.refresh_from_db()
+    assert patient.language == "en"
+    # A cookie naming a language we do not offer leaves staff in English.
+    client.cookies[COOKIE] = "fr"
+    assert lang(client.get("/admin/", HTTP_ACCEPT_LANGUAGE="es")) == "en"
+
+
+@pytest.mark.django_db
 def test_the_admin_sign_in_page_has_the_switch(client):
     page = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
     assert lang(page) == "es" and SWITCH.search(page.content.decode())
