@@ -271,15 +271,27 @@ SAME_IN_BOTH = {"isodiary", "iPLEDGE", "PHQ-2", "PHQ-9", "CSV", "JSON", "OK", "T
 QUANTITY = re.compile(r"^[\d.,–\s()%]*(?:(?:mg/kg|mg|kg|lb|min)\b[\d.,–\s()%]*)*$")
 
 
+# English words no Spanish sentence has: they find English put inside a Spanish sentence (a date
+# range's "to", a reason written in Python), which the comparison of whole text nodes cannot.
+ENGLISH_WORDS = re.compile(r"\b(?:the|your|you|and|with|to|of|for|this|that|from|is|are|when|if)\b")
+# English on purpose: a cited article's title.
+CITED = ["The PHQ-9: validity of a brief depression severity measure"]
+
+
 def leftovers(english: str, spanish: str, data: set[str]) -> list[str]:
-    """Text shown on the Spanish page exactly as on the English one: English left untranslated,
-    unless it is data (a name, a number) or the same word in both languages."""
+    """Text shown on the Spanish page exactly as on the English one, or with English words in it:
+    English left untranslated, unless it is data (a name, a number) or the same word in both
+    languages."""
     shown_in_english = set(visible_texts(english))
-    return sorted({
-        text for text in visible_texts(spanish)
-        if text in shown_in_english and re.search(r"[A-Za-z]{2}", text)
-        and text not in SAME_IN_BOTH and not QUANTITY.match(text) and not any(value and value in text for value in data)
-    })
+
+    def english_in(text: str) -> bool:
+        if any(value and value in text for value in data):
+            return False
+        if text in shown_in_english:
+            return bool(re.search(r"[A-Za-z]{2}", text)) and text not in SAME_IN_BOTH and not QUANTITY.match(text)
+        return bool(ENGLISH_WORDS.search(re.sub("|".join(map(re.escape, CITED)), "", text)))
+
+    return sorted({text for text in visible_texts(spanish) if english_in(text)})
 
 
 def patient_pages(patient) -> list[str]:
