@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
-from core import views
+from core import services, views
 from core.models import Patient
 from core.versions import patient_fragment
 from tests.conftest import Client
@@ -316,23 +316,45 @@ def report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"  {page}: {text!r}" for page, texts in found.items() for text in texts)
 
 
-@pytest.mark.django_db
-def test_no_english_is_left_on_a_spanish_patients_pages(client):
+def a_patient_with_everything(client) -> Patient:
+    """A signed-in patient whose pages show every part: warnings, dose, pregnancy calendar."""
     patient = PatientFactory(user__username="paz", display_name="Paz", can_become_pregnant=True,
                              course_start=patient_today() - timedelta(days=40), daily_dose_mg=40, weight_kg=60)
-    EntryFactory(patient=patient, date=patient_today(), skin_dryness=9, lip_dryness=9, mood=2, notes="Nota")
+    for back, mood in ((1, 3), (0, 2)):  # saved as the entry form saves: the warnings are raised
+        services.entry_save(entry=EntryFactory.build(patient=patient, date=patient_today() - timedelta(days=back),
+                                                     skin_dryness=9, lip_dryness=9, mood=mood, notes="Nota"))
     client.force_login(patient.user)
+    return patient
+
+
+def both_languages(client, patient, path: str) -> tuple[str, str]:
+    Patient.objects.filter(pk=patient.pk).update(language="en")
+    english = client.get(path)
+    Patient.objects.filter(pk=patient.pk).update(language="es")
+    spanish = client.get(path)
+    assert english.status_code == spanish.status_code, path
+    assert lang(spanish) == "es", path
+    return english.content.decode(), spanish.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_data_attributes_are_the_same_in_spanish(client):
+    patient = a_patient_with_everything(client)
+    for path in patient_pages(patient):
+        english, spanish = both_languages(client, patient, path)
+        assert data_attributes(spanish) == data_attributes(english), path
+    english, spanish = both_languages(client, patient, "/")
+    assert 'data-severity="urgent"' in spanish and 'data-severity="warning"' in spanish
+
+
+@pytest.mark.django_db
+def test_no_english_is_left_on_a_spanish_patients_pages(client):
+    patient = a_patient_with_everything(client)
     data = {patient.user.username, patient.user.email, patient.display_name, patient.time_zone, "Nota"}
     found = {}
     for path in patient_pages(patient):
-        Patient.objects.filter(pk=patient.pk).update(language="en")
-        english = client.get(path)
-        Patient.objects.filter(pk=patient.pk).update(language="es")
-        spanish = client.get(path)
-        assert english.status_code == spanish.status_code, path
-        assert lang(spanish) == "es", path
-        assert data_attributes(spanish.content.decode()) == data_attributes(english.content.decode()), path
-        if texts := leftovers(english.content.decode(), spanish.content.decode(), data):
+        english, spanish = both_languages(client, patient, path)
+        if texts := leftovers(english, spanish, data):
             found[path] = texts
     print(f"English left on Spanish pages ({sum(map(len, found.values()))}):\n{report(found)}")
     assert not found, f"English left on Spanish pages:\n{report(found)}"
