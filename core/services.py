@@ -27,6 +27,7 @@ from .models import (
     LOCKED_RULES,
     Alert,
     DiaryEntry,
+    Language,
     MoodCheck,
     Patient,
     PregnancyTest,
@@ -344,9 +345,18 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
 PREGNANCY_TEST_FIELDS = {"can_become_pregnant", "course_start", "course_end"}
 
 
-def patient_create(*, user: AbstractBaseUser, time_zone: str) -> Patient:
+def patient_create(*, user: AbstractBaseUser, time_zone: str, language: str = Language.ENGLISH) -> Patient:
     """A new patient's record, at sign-up: nothing of theirs exists yet to lock."""
-    return Patient.objects.create(user=user, time_zone=time_zone)
+    return Patient.objects.create(user=user, time_zone=time_zone, language=language)
+
+
+def patient_language_set(*, patient: Patient, language: str) -> Patient:
+    """The patient's choice on the language switch: their profile keeps it."""
+    with transaction.atomic():
+        lock_patients([patient.pk])
+        patient.language = language
+        patient.save(update_fields=["language"])
+    return patient
 
 
 def patient_save(*, patient: Patient, changed: list[str]) -> Patient:

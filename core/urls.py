@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import account_views, course_views, push_views, views
+from . import account_views, course_views, language_views, push_views, views
 from .converters import IsoDateConverter
 from .ratelimit import rate_limited
 
@@ -27,6 +27,8 @@ urlpatterns = [
     # Django's own view, ahead of django.contrib.auth.urls, counted per client address.
     path("accounts/password_reset/", rate_limited("password_reset")(auth_views.PasswordResetView.as_view()),
          name="password_reset"),
+    # Django's own set_language, ahead of django.conf.urls.i18n: it also keeps a patient's choice.
+    path("i18n/setlang/", language_views.set_language, name="set_language"),
     path("learn/", views.learn_index, name="learn_index"),
     path("learn/<slug:slug>/", views.learn_topic, name="learn_topic"),
     path("accounts/push/subscribe/", push_views.subscribe, name="push_subscribe"),

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from .models import Patient
@@ -33,9 +34,11 @@ CACHE_SECONDS = 6 * 60 * 60
 def patient_fragment(kind: str, patient: "Patient", variant: str, render: Callable[[], T]) -> T:
     """What `render` makes from this patient's data (HTML), made once per data version.
 
-    `variant` names everything else the result depends on (the day, a page number). `render` must
-    read only this patient's rows, the variant and settings: nothing of the request."""
-    key = f"fragment:{kind}:{patient.pk}:{patient.data_version}:{variant}"
+    `variant` names everything else the result depends on (the day, a page number); the language
+    active now (the patient's, core/language.py) is part of the key too, so that a page rendered in
+    one language is never shown in the other. `render` must read only this patient's rows, the
+    variant and settings: nothing of the request."""
+    key = f"fragment:{kind}:{patient.pk}:{patient.data_version}:{get_language()}:{variant}"
     result = cache.get(key)
     if result is None:
         result = render()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,6 +27,7 @@ from .context_processors import site_settings
 from .dates import day_label, weekday_label
 from .findings import current_findings, findings_context, with_care_team
 from .forms import DRYNESS_FIELDS, EARLIEST_DATE, EntryForm, ProfileForm, SignupForm
+from .language import current_language
 from .models import Alert, DiaryEntry, Patient, Rule
 from .ratelimit import rate_limited
 from .selectors import course_context, csv_response, pregnancy_context, write_entries_csv
@@ -263,7 +264,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        services.patient_create(user=user, time_zone=form.cleaned_data["time_zone"])
+        # The language the sign-up page was shown in (the browser's or the switch's).
+        services.patient_create(user=user, time_zone=form.cleaned_data["time_zone"], language=current_language())
         accounts.address_reused(user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
         messages.success(request, "Welcome to isodiary. You can write today's entry right away.")
@@ -289,15 +291,17 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
     # Signed-out visitors all get the same page, and the content changes only with a deploy:
     # render it once per process. Anyone signed in, or with a message waiting, gets a fresh one.
     anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
-    if anonymous and slug in _anonymous_pages:
-        return HttpResponse(_anonymous_pages[slug])
+    # One copy per language: visitors see the page in theirs (core/language.py).
+    key = (slug, get_language())
+    if anonymous and key in _anonymous_pages:
+        return HttpResponse(_anonymous_pages[key])
     response = render(request, "core/learn_topic.html", {"topic": topic})
     if anonymous:
-        _anonymous_pages[slug] = response.content
+        _anonymous_pages[key] = response.content
     return response
 
 
-_anonymous_pages: dict[str, bytes] = {}
+_anonymous_pages: dict[tuple[str, str], bytes] = {}
 
 
 # --- Health checks ----------------------------------------------------------------------------

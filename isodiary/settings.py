@@ -64,9 +64,13 @@ MIDDLEWARE = [
     # Vary: Accept-Encoding, and Django's BREACH mitigation (random bytes in the gzip header).
     "django.middleware.gzip.GZipMiddleware",
     "core.middleware.SessionMiddleware",  # Django's, keeping the cookie on a stale GET (see there)
+    # A visitor's language: the language cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in patient's profile language, a staff user's own choice (core/language.py).
+    "core.language.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.SessionLengthMiddleware",
     "core.middleware.PrivatePagesMiddleware",
@@ -214,12 +218,15 @@ if ESCALATION_EMAIL and ("@" not in ESCALATION_EMAIL or any(c in ESCALATION_EMAI
     raise ImproperlyConfigured(f"ESCALATION_EMAIL must be one e-mail address (got {ESCALATION_EMAIL!r}).")
 
 # --- Internationalization -------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English (the default) and Spanish. Who sees which: core/language.py (README, "Languages").
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
-# American English only (the audience is the United States: iPLEDGE, the FDA label): no translation
-# machinery on every string. Dates and numbers follow the en-US formats (LANGUAGE_CODE).
-USE_I18N = False
-# The en-US formats spelled out ("December 6, 2026", 12-hour times with a.m./p.m.): isodiary/formats.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates and times in each language's own words: "December 6, 2026", "1:30 p.m." in English,
+# "6 de diciembre de 2026", "8:00 p. m." in Spanish (isodiary/formats/en, isodiary/formats/es).
 FORMAT_MODULE_PATH = ["isodiary.formats"]
 USE_TZ = True
 
@@ -244,6 +251,7 @@ if env_bool("TRUST_X_FORWARDED_PROTO", not DEBUG):
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS

@@ -103,7 +103,7 @@ def sign_in_staff(page, base: str, user, password: str = PASSWORD, next_path: st
     page.goto(f"{base}/admin/login/?next={next_path}")
     page.fill("#id_username", user.get_username())
     page.fill("#id_password", password)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
     page.wait_for_url("**/accounts/two-factor/verify/**")
     page.fill("input[name=otp_token]", next_code(device))
     page.get_by_role("button", name="Continue").click()

@@ -36,7 +36,7 @@ def test_patient_pages_have_no_serious_violations(server, screen, shoot):
     screen.goto(server.url + "/accounts/login/")
     screen.fill("#id_username", "axe")
     screen.fill("#id_password", PASSWORD)
-    screen.locator("form [type=submit]").click()
+    screen.locator("main form [type=submit]").click()
     for path in SIGNED_IN:
         screen.goto(server.url + path)
         assert serious(screen) == [], path
@@ -47,7 +47,7 @@ def test_the_entry_form_with_errors_has_no_serious_violations(server, screen, sh
     screen.goto(server.url + "/accounts/login/")
     screen.fill("#id_username", "axe2")
     screen.fill("#id_password", PASSWORD)
-    screen.locator("form [type=submit]").click()
+    screen.locator("main form [type=submit]").click()
     screen.goto(server.url + "/diary/new/")
     screen.fill("#id_sun_minutes", "5000")
     screen.get_by_role("button", name="Save").click()

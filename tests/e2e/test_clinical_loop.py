@@ -21,7 +21,7 @@ def sign_in(page: Page, url: str, username: str) -> None:
     page.goto(url)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
 
 
 @pytest.mark.parametrize("screen", ["desktop"], indirect=True)

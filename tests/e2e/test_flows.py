@@ -27,7 +27,7 @@ def sign_in(page: Page, base: str, username: str, path: str = "/accounts/login/"
     page.goto(base + path)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
 
 
 def fill_entry(page: Page, base: str, day: date | None = None, **scales) -> None:

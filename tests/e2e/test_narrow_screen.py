@@ -68,7 +68,7 @@ def sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
     page.wait_for_url(base + "/")
 
 

@@ -21,7 +21,7 @@ def password_step(page: Page, base: str, username: str) -> None:
     page.goto(base + "/admin/login/?next=/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.locator("form [type=submit]").click()
+    page.locator("main form [type=submit]").click()
 
 
 def sign_out_of_admin(page: Page) -> None:

@@ -2,7 +2,8 @@
 
 Django's own "en" formats abbreviate months ("Dec. 6, 2026"); these replace only what differs, and
 Django's "en" supplies the rest (input formats, separators). Pages name the formats
-("DATE_FORMAT", "SHORT_DATE_FORMAT"...), so another language would use its own."""
+("DATE_FORMAT", "SHORT_DATE_FORMAT"...), so Spanish uses its own (isodiary/formats/es). The module is
+"en", the language pages are shown in (LANGUAGES); "en-us" would fall back to it too."""
 
 DATE_FORMAT = "F j, Y"
 DATETIME_FORMAT = "F j, Y, g:i a"
