@@ -6,12 +6,15 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import language_of
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
 from .dates import day_label, weekday_label
 from .models import (
@@ -35,6 +38,15 @@ MOOD_ANCHORS = ("0 = worst", "10 = best")
 
 
 KNOWN_TIME_ZONES = frozenset(available_timezones())
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with each account's e-mail written in that account's language (accounts.language_of),
+    whatever the language of the page that asked for it."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        with translation.override(language_of(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class SignupForm(UserCreationForm):
