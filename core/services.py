@@ -93,7 +93,7 @@ SIGN_RULES = {"red-flag", "pregnancy-risk"}
 
 def _detail(code: str, detail: str, anchors: tuple[str, ...]) -> str:
     if code in SIGN_RULES and anchors:
-        return "Reported: " + "; ".join(Symptom(code).label for code in anchors)
+        return "Reported: " + "; ".join(str(Symptom(code).label) for code in anchors)
     return detail[:1].upper() + detail[1:]
 
 
