@@ -426,7 +426,7 @@ class ContraceptionForm(forms.ModelForm):
         help_texts = {
             "contraception_primary": _(
                 "For example an IUD, an implant, or a birth control pill with estrogen. A progestin-only "
-                "\u201cminipill\u201d does not count."
+                "“minipill” does not count."
             ),
             "contraception_secondary": _("A second, different method used at the same time, for example condoms."),
         }

@@ -51,7 +51,7 @@ def validate_time_zone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("Choose a time zone from the list, e.g. Europe/London.") from None
+        raise ValidationError(_("Choose a time zone from the list, e.g. Europe/London.")) from None
 
 
 def zone_or_default(name: str) -> ZoneInfo:
