@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import translation
 from post_office.models import Email
 
-from core import accounts, notifications, push, twofactor
+from core import accounts, notifications, push, selectors, services, twofactor
 from core.charts import build_chart
 from core.course import PHQ_ANSWERS, PHQ_ITEMS
 from core.forms import EntryForm, PregnancyTestForm
@@ -354,3 +354,30 @@ def test_the_catalog_is_current():
     found = {m.replace('"\n"', "") for m in re.findall(r'^msgid ((?:".*"\n)+)', marked, flags=re.M)}
     found = {"".join(re.findall(r'"(.*)"', m)) for m in found} - {""}
     assert found - {msgid for _, msgid, _, _ in po_entries()} == set()
+
+
+# --- What is stored stays English ----------------------------------------------------------------
+
+
+def test_a_spanish_save_stores_the_alerts_detail_in_english_for_the_clinician(client, patient):
+    spanish_client(client, patient)
+    patient.can_become_pregnant = True
+    patient.save(update_fields=["can_become_pregnant"])
+    with translation.override("es"):
+        client.post("/diary/new/", {**entry_data(), "symptoms": ["jaundice"]})
+        client.post("/pregnancy/", {"log_test": "1", "date": patient.today().isoformat(), "result": "positive"})
+    details = dict(patient.alerts.values_list("rule_code", "detail"))
+    assert details["red-flag"] == "Reported: Yellow skin or eyes, or dark urine"
+    assert details["pregnancy-positive"].startswith("Positive test on ")
+    assert " de " not in details["pregnancy-positive"]
+
+
+def test_the_next_pregnancy_test_reads_in_spanish_on_a_spanish_page(db):
+    today = date.today()
+    patient = speaking("es", can_become_pregnant=True, course_start=today + timedelta(days=30))
+    with translation.override("es"):
+        due = selectors.next_pregnancy_test(patient, today)
+        assert due.reason == "primera prueba antes de empezar, en un centro médico"
+        services.course_alerts_sync(patient, due.due + timedelta(days=1))  # missed: the warning is raised
+    detail = patient.alerts.get(rule_code="pregnancy-test-due").detail
+    assert detail.endswith("(first test before you start, in a medical setting)")
