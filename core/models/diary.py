@@ -9,13 +9,14 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import rules
 from .patients import NOTES_MAX_LENGTH, ClinicianScopedQuerySet, Patient
 
 
 class Sunburn(models.TextChoices):
-    NONE = "none", _("None")
+    NONE = "none", pgettext_lazy("sunburn", "None")
     MILD = "mild", _("Mild (red, sore)")
     BLISTERING = "blistering", _("Blistering")
 
