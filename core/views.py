@@ -152,8 +152,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and _save_entry_or_form_error(form) is not None:
             day = form.instance.date
             thanks = gettext("Saved. Thank you for filling in %(day)s.") % {"day": weekday_label(day, year=False)}
-            today = gettext("Saved. Thank you for logging today.")
-            messages.success(request, today if day == patient.today() else thanks)
+            logged_today = gettext("Saved. Thank you for logging today.")
+            messages.success(request, logged_today if day == patient.today() else thanks)
             return redirect("entry_detail", day=day)
         return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=_status(form))
 
