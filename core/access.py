@@ -4,6 +4,7 @@ from datetime import date
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from .models import DiaryEntry, Patient
 
@@ -17,11 +18,11 @@ def patient_for(request: HttpRequest) -> Patient:
     or at sign-in (core.accounts), never on a page view."""
     user = request.user
     if user.is_staff:
-        raise NoDiary("Staff accounts have no diary. Clinicians work in the admin.")
+        raise NoDiary(gettext("Staff accounts have no diary. Clinicians work in the admin."))
     try:
         return user.patient
     except Patient.DoesNotExist:
-        raise NoDiary("This account has no diary yet. Sign out and sign in again to start one.") from None
+        raise NoDiary(gettext("This account has no diary yet. Sign out and sign in again to start one.")) from None
 
 
 def entry_for(patient: Patient, day: date) -> DiaryEntry:

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +18,7 @@ from .access import patient_for
 from .export import patient_export
 from .forms import EnrolForm, PasswordConfirmForm, PatientEnrolForm, TokenForm
 
-TOO_MANY = "Too many wrong codes in a row. Wait a moment, then enter the code the app shows now."
+TOO_MANY = _("Too many wrong codes in a row. Wait a moment, then enter the code the app shows now.")
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -52,18 +54,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if not user.is_staff and form.cleaned_data["password"]:
                 # Sessions that began without a code would carry on without one: end them.
                 accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
-                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code. "
-                                          "You are signed out everywhere else; this browser stays signed in.")
+                messages.success(request, gettext("Two-factor sign-in is on. Each sign-in will now ask for a code. "
+                                                  "You are signed out everywhere else; this browser stays signed in."))
             elif not user.is_staff:
-                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code. "
-                                          "Browsers where you are already signed in stay signed in: use "
-                                          "“Sign out everywhere else” on your profile to end them.")
+                messages.success(request, gettext("Two-factor sign-in is on. Each sign-in will now ask for a code. "
+                                                  "Browsers where you are already signed in stay signed in: use "
+                                                  "“Sign out everywhere else” on your profile to end them."))
             else:
-                messages.success(request, "Two-factor sign-in is on. Each sign-in will now ask for a code.")
+                messages.success(request, gettext("Two-factor sign-in is on. Each sign-in will now ask for a code."))
             context = {"codes": codes, "next": _next(request, _home(request))}
             return render(request, "core/two_factor_codes.html", context)
-        form.add_error("otp_token", "That code is not right. Check that the phone's clock is right and enter "
-                       "the code the app shows now.")
+        form.add_error("otp_token", gettext("That code is not right. Check that the phone's clock is right and enter "
+                                            "the code the app shows now."))
     context = {"form": form, "config_url": device.config_url, "qr_code": twofactor.qr_code_data_uri(device.config_url),
                "secret": twofactor.secret_for_typing(device), "next": request.GET.get("next", "")}
     return render(request, "core/two_factor_setup.html", context, status=400 if form.errors else 200)
@@ -77,15 +79,15 @@ def _manage(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST if action == "off" else None)
     if action == "off":
         if request.user.is_staff:
-            messages.error(request, "Staff accounts must keep two-factor sign-in.")
+            messages.error(request, gettext("Staff accounts must keep two-factor sign-in."))
             return redirect("two_factor")
         if form.is_valid():
             device, _ = twofactor.verify(request.user, form.cleaned_data["otp_token"])
             if device is not None:
                 twofactor.turn_off(request)
-                messages.success(request, "Two-factor sign-in is off. Sign-in asks for your password only.")
+                messages.success(request, gettext("Two-factor sign-in is off. Sign-in asks for your password only."))
                 return redirect("profile")
-            form.add_error("otp_token", "That code is not right.")
+            form.add_error("otp_token", gettext("That code is not right."))
     return render(request, "core/two_factor_manage.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -109,14 +111,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             if device.name == twofactor.RECOVERY_DEVICE_NAME:
                 left = device.token_set.count()
-                messages.warning(request, f"You used a recovery code: {left} left. Make new ones on the "
-                                          "two-factor page if you are running low.")
+                messages.warning(request, ngettext(
+                    "You used a recovery code: %(left)d left. Make new ones on the two-factor page if you are "
+                    "running low.",
+                    "You used a recovery code: %(left)d left. Make new ones on the two-factor page if you are "
+                    "running low.", left) % {"left": left})
             return redirect(_next(request, _home(request)))
         if throttled:
             form.add_error("otp_token", TOO_MANY)
             status = 429
         else:
-            form.add_error("otp_token", "That code is not right. Try the code the app shows now.")
+            form.add_error("otp_token", gettext("That code is not right. Try the code the app shows now."))
             status = 400
     return render(request, "core/two_factor_verify.html", {"form": form, "next": _next(request, _home(request))},
                   status=status if form.errors else 200)
@@ -146,9 +151,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             accounts.delete_account(request)
-            messages.success(request, "Your account and all its data are deleted.")
+            messages.success(request, gettext("Your account and all its data are deleted."))
             return redirect("dashboard")
-        form.add_error(None, "Nothing was deleted.")
+        form.add_error(None, gettext("Nothing was deleted."))
     return render(request, "core/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -160,7 +165,7 @@ def sign_out_others(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             accounts.sign_out_other_sessions(request, form.cleaned_data["password"])
-            messages.success(request, "You are signed out everywhere else. This browser stays signed in.")
+            messages.success(request, gettext("You are signed out everywhere else. This browser stays signed in."))
             return redirect("profile" if not request.user.is_staff else "two_factor")
-        form.add_error(None, "Nobody was signed out.")
+        form.add_error(None, gettext("Nobody was signed out."))
     return render(request, "core/sign_out_others.html", {"form": form}, status=400 if form.errors else 200)

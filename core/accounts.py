@@ -11,6 +11,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from post_office import mail
 
@@ -76,16 +77,29 @@ ADDRESS_REUSED_BODY = gettext_lazy(
 )
 
 
+def language_of(user) -> str:
+    """The language of e-mails to this account: its patient's choice (Patient.language); staff and
+    accounts without a diary get the default, English (the admin is English by default)."""
+    patient = Patient.objects.filter(user=user).values_list("language", flat=True).first()
+    return patient or settings.LANGUAGE_CODE.split("-")[0]
+
+
 def address_reused(user) -> None:
     """Tell the owners of the other accounts with this user's e-mail address that a new one uses it.
 
     Sign-up accepts an address already in use, and says nothing about it on the page (issue 20: that
     would tell anyone whether a person keeps a diary here). Queued by django-post-office, sent by
     send_notifications; no health data, no username."""
-    others = User.objects.filter(email__iexact=user.email, is_active=True).exclude(pk=user.pk)
-    body = str(ADDRESS_REUSED_BODY).format(site=settings.SITE_URL, reset=settings.SITE_URL + reverse("password_reset"))
-    for address in sorted(set(others.values_list("email", flat=True))):
-        mail.send(recipients=[address], subject=str(ADDRESS_REUSED_SUBJECT), message=body, priority="medium")
+    others = User.objects.filter(email__iexact=user.email, is_active=True).exclude(pk=user.pk).order_by("pk")
+    # One e-mail per address, in the language of the first account with it (its patient's choice).
+    languages: dict[str, str] = {}
+    for other in others:
+        languages.setdefault(other.email, language_of(other))
+    for address in sorted(languages):
+        with translation.override(languages[address]):
+            body = str(ADDRESS_REUSED_BODY).format(site=settings.SITE_URL,
+                                                   reset=settings.SITE_URL + reverse("password_reset"))
+            mail.send(recipients=[address], subject=str(ADDRESS_REUSED_SUBJECT), message=body, priority="medium")
 
 
 @receiver(user_logged_in)

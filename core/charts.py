@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .dates import day_label, short_day_label, weekday_label
 
@@ -17,10 +19,10 @@ LEFT, RIGHT, TOP, BOTTOM = 34, 56, 12, 28
 
 # Color-blind-safe colors (Okabe–Ito), each series also with its own dash pattern.
 SERIES = [
-    ("skin_dryness", "Skin dryness", "#0072B2", ""),
-    ("lip_dryness", "Lip dryness", "#D55E00", "6 3"),
-    ("eye_dryness", "Eye dryness", "#009E73", "2 3"),
-    ("mood", "Mood", "#CC79A7", "10 4 2 4"),
+    ("skin_dryness", _("Skin dryness"), "#0072B2", ""),
+    ("lip_dryness", _("Lip dryness"), "#D55E00", "6 3"),
+    ("eye_dryness", _("Eye dryness"), "#009E73", "2 3"),
+    ("mood", _("Mood"), "#CC79A7", "10 4 2 4"),
 ]
 SUN_COLOR = "#E69F00"
 
@@ -53,7 +55,7 @@ class Chart:
         """The table body with the chart's numbers, built here rather than in a template loop:
         the dashboard renders it on every visit. Only numbers and dates go in."""
         if not self.logged:
-            return format_html('<tr><td colspan="6">{}</td></tr>', "No entries in this period.")
+            return format_html('<tr><td colspan="6">{}</td></tr>', gettext("No entries in this period."))
         return format_html_join(
             "",
             '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
@@ -63,7 +65,7 @@ class Chart:
 
     @property
     def period(self) -> str:
-        return f"{short_day_label(self.start)} to {day_label(self.end)}"
+        return gettext("%(start)s to %(end)s") % {"start": short_day_label(self.start), "end": day_label(self.end)}
 
     @property
     def legend_items(self) -> SafeString:

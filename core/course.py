@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 # iPLEDGE: a prescription is collected within a 7-day window that starts on the day the
 # pregnancy-test sample is taken (day 1), so its last day is the test day + 6.
 PRESCRIPTION_WINDOW_DAYS = 7
@@ -98,13 +101,13 @@ def _before_course(before: list[date], course_start: date | None, today: date) -
     if not before:
         # Early enough for the second test to fit before the start; today when no start is set.
         return TestDue(add_days(course_start, -CONFIRMATION_TEST_MIN_DAYS) if course_start else today,
-                       "first test before you start, in a medical setting")
+                       gettext("first test before you start, in a medical setting"))
     confirmation = add_days(before[0], CONFIRMATION_TEST_MIN_DAYS)
     if before[-1] < confirmation:
         # The earliest day for it; with no start set yet it is not overdue.
         return TestDue(confirmation if course_start else max(confirmation, today),
-                       f"second test before you start, at least {CONFIRMATION_TEST_MIN_DAYS} days after "
-                       "the first, in a medical setting")
+                       gettext("second test before you start, at least %(days)s days after the first, in a medical "
+                               "setting") % {"days": CONFIRMATION_TEST_MIN_DAYS})
     return None
 
 
@@ -124,16 +127,16 @@ def next_pregnancy_test(
     if course_start is None or (missing is not None and today <= course_start):
         return missing
     if missing is not None and not any(t > course_start for t in tests):
-        return TestDue(min(missing.due, course_start), f"{missing.reason}: your course start has passed without it",
-                       missing_before_course=True)
+        reason = gettext("%(reason)s: your course start has passed without it") % {"reason": missing.reason}
+        return TestDue(min(missing.due, course_start), reason, missing_before_course=True)
     last = tests[-1] if tests else course_start
     if course_end is None or last < course_end:
         monthly = add_months(last, 1)
         if course_end is None or monthly <= course_end:
-            return TestDue(monthly, "monthly test during the course")
+            return TestDue(monthly, gettext("monthly test during the course"))
     one_month_after = add_months(course_end, 1)
     if last < one_month_after:
-        return TestDue(one_month_after, "one month after your last dose")
+        return TestDue(one_month_after, gettext("one month after your last dose"))
     return None
 
 
@@ -161,6 +164,9 @@ def contraception_until(course_end: date | None) -> date | None:
 
 # --- PHQ-2 / PHQ-9 ------------------------------------------------------------------------------
 
+# The instrument stays word for word in English in every language (issue 25): its published Spanish
+# version for the US must be used word for word or not at all, and its text was not at hand. Not
+# marked for translation on purpose; MoodCheckForm.english_note says so to a patient reading Spanish.
 PHQ_STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
 PHQ_ANSWERS = [(0, "Not at all"), (1, "Several days"), (2, "More than half the days"), (3, "Nearly every day")]
 # The standard PHQ-9 items (Kroenke, Spitzer & Williams 2001); items 1 and 2 are the PHQ-2.
@@ -178,6 +184,18 @@ PHQ_ITEMS = [
 ]
 PHQ2_POSITIVE = 3
 PHQ9_BANDS = [(4, "minimal"), (9, "mild"), (14, "moderate"), (19, "moderately severe"), (27, "severe")]
+
+
+# What a patient reads for a stored band (MoodCheck.band stays English: the clinician's record).
+BAND_LABELS = {
+    "minimal": _("minimal"), "mild": _("mild"), "moderate": _("moderate"),
+    "moderately severe": _("moderately severe"), "severe": _("severe"),
+    "PHQ-2 positive": _("PHQ-2 positive"), "PHQ-2 negative": _("PHQ-2 negative"),
+}
+
+
+def band_label(band: str) -> str:
+    return str(BAND_LABELS.get(band, band))
 
 
 def phq9_band(total: int) -> str:

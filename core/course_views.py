@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from . import services
 from .access import patient_for
+from .course import band_label
 from .findings import current_findings, findings_context
 from .forms import ContraceptionForm, MoodCheckForm, PregnancyTestForm
 from .selectors import pregnancy_context
@@ -29,7 +31,8 @@ def mood_check(request: HttpRequest) -> HttpResponse:
                 form = MoodCheckForm(initial=form.cleaned_data, full=True)
                 return render(request, "core/mood_check.html", {"form": form, "continued": True})
             check = services.mood_check_save(patient=patient, answers=form.answers(), on=patient.today())
-            messages.success(request, f"Thank you. Your mood check is saved ({check.band}).")
+            messages.success(request, gettext("Thank you. Your mood check is saved (%(band)s).")
+                             % {"band": band_label(check.band)})
             return redirect("dashboard")
         status = 400
     return render(request, "core/mood_check.html", {"form": form}, status=status)
@@ -50,7 +53,7 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
         test_form = PregnancyTestForm(request.POST, patient=patient)
         if test_form.is_valid():
             services.pregnancy_test_save(test=test_form.instance)
-            messages.success(request, "Your test result is saved.")
+            messages.success(request, gettext("Your test result is saved."))
             return redirect("pregnancy")
         status = 400
     elif request.method == "POST":
@@ -58,7 +61,7 @@ def pregnancy(request: HttpRequest) -> HttpResponse:
         if contraception_form.is_valid():
             services.patient_save(patient=contraception_form.save(commit=False),
                                   changed=contraception_form.changed_data)
-            messages.success(request, "Your contraception is saved.")
+            messages.success(request, gettext("Your contraception is saved."))
             return redirect("pregnancy")
         status = 400
     # After a positive test the page itself says stop and call (the urgent alert it raised), as the

@@ -6,12 +6,15 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import language_of
 from .course import PHQ2_POSITIVE, PHQ_ANSWERS, PHQ_ITEMS, add_months
 from .dates import day_label, weekday_label
 from .models import (
@@ -30,18 +33,27 @@ from .widgets import GroupedCheckboxes, ScaleWidget
 
 User = get_user_model()
 
-DRYNESS_ANCHORS = ("0 = none", "10 = worst imaginable")
-MOOD_ANCHORS = ("0 = worst", "10 = best")
+DRYNESS_ANCHORS = (_("0 = none"), _("10 = worst imaginable"))
+MOOD_ANCHORS = (_("0 = worst"), _("10 = best"))
 
 
 KNOWN_TIME_ZONES = frozenset(available_timezones())
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, with each account's e-mail written in that account's language (accounts.language_of),
+    whatever the language of the page that asked for it."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        with translation.override(language_of(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class SignupForm(UserCreationForm):
     """An e-mail address already in use is accepted like any other (issue 20): saying so would tell
     anyone that its owner keeps a diary here. Its owner is told by e-mail (accounts.address_reused)."""
 
-    email = forms.EmailField(required=True, help_text="For password resets only.")
+    email = forms.EmailField(label=_("Email"), required=True, help_text=_("For password resets only."))
     # Filled by static/js/isodiary.js from the browser's own setting; empty without JavaScript.
     time_zone = forms.CharField(required=False,
                                 widget=forms.HiddenInput(attrs={"data-browser-time-zone": True}))
@@ -71,17 +83,13 @@ EARLIEST_DATE = date(2000, 1, 1)
 COURSE_YEARS_AHEAD = 2
 
 
-def us_date(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 def not_in_future(day: date, patient: Patient) -> date:
     """A day the patient has lived: today in their time zone at the latest, and not before 2000."""
     if day > patient.today():
-        raise forms.ValidationError("The date can't be in the future.")
+        raise forms.ValidationError(_("The date can't be in the future."))
     if day < EARLIEST_DATE:
         raise forms.ValidationError(_("Choose a date from %(earliest)s to today.")
-                                    % {"earliest": us_date(EARLIEST_DATE)})
+                                    % {"earliest": day_label(EARLIEST_DATE)})
     return day
 
 
@@ -90,7 +98,7 @@ def course_date_in_range(day: date | None, patient: Patient) -> date | None:
     latest = add_months(patient.today(), 12 * COURSE_YEARS_AHEAD)
     if day is not None and not EARLIEST_DATE <= day <= latest:
         raise forms.ValidationError(_("Choose a date from %(earliest)s to %(latest)s.")
-                                    % {"earliest": us_date(EARLIEST_DATE), "latest": us_date(latest)})
+                                    % {"earliest": day_label(EARLIEST_DATE), "latest": day_label(latest)})
     return day
 
 
@@ -141,7 +149,7 @@ class EntryForm(forms.ModelForm):
         error_messages={"required": _("Answer yes or no.")},
     )
     symptoms = forms.MultipleChoiceField(
-        label="Any of these today?",
+        label=_("Any of these today?"),
         choices=symptom_choices(SYMPTOM_GROUPS),
         required=False,
         widget=GroupedCheckboxes,
@@ -175,7 +183,8 @@ class EntryForm(forms.ModelForm):
             "sunburn": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
         }
-        labels = {"sun_minutes": _("Minutes in sun"), "dose_mg": _("Dose taken (mg)")}
+        labels = {"date": _("Date"), "sun_minutes": _("Minutes in sun"), "dose_mg": _("Dose taken (mg)"),
+                  "sunburn": _("Sunburn"), "notes": _("Notes")}
         help_texts = {"sun_minutes": _("0 to 1440"), "dose_mg": _("Empty if none taken.")}
 
     def __init__(self, *args, patient: Patient, carried_from: DiaryEntry | None = None,
@@ -200,7 +209,7 @@ class EntryForm(forms.ModelForm):
         if self.instance.pk is None and patient.daily_dose_mg is not None:
             self.fields["dose_mg"].initial = patient.daily_dose_mg
         for name in ("skin_dryness", "lip_dryness", "eye_dryness", "mood"):
-            self.fields[name].error_messages["required"] = "Choose a number from 0 to 10."
+            self.fields[name].error_messages["required"] = gettext("Choose a number from 0 to 10.")
             self.fields[name].help_text = ""  # the scale shows its anchors itself
         # Asked afresh every time, an edit too: the stored answer is never pre-checked.
         self.initial.pop("anything_unusual", None)
@@ -242,7 +251,7 @@ class EntryForm(forms.ModelForm):
     def duplicate_message(day):
         url = reverse("entry_detail", args=[day])
         return format_html(
-            'You already have an entry for {}. <a href="{}">Open that entry</a> to change it.',
+            gettext('You already have an entry for {}. <a href="{}">Open that entry</a> to change it.'),
             day_label(day),
             url,
         )
@@ -276,7 +285,7 @@ TIME_ZONE_CHOICES = [
 
 
 class ProfileForm(CourseDatesMixin, forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
     # Typed in the patient's unit (weight_unit), stored in kilograms (Patient.weight_kg).
     weight = forms.DecimalField(
         label=_("Weight"), required=False, max_digits=4, decimal_places=1,
@@ -310,7 +319,7 @@ class ProfileForm(CourseDatesMixin, forms.ModelForm):
         }
         labels = {"weight_unit": _("Weight in"), "can_become_pregnant": _("I can become pregnant")}
         help_texts = {
-            "daily_dose_mg": "0 to 200 mg, as prescribed.",
+            "daily_dose_mg": _("0 to 200 mg, as prescribed."),
             "can_become_pregnant": _("Shows your pregnancy-test calendar and contraception reminders (iPLEDGE)."),
         }
 
@@ -359,7 +368,17 @@ class ScaledChoiceField(forms.TypedChoiceField):
 
 class MoodCheckForm(forms.Form):
     """PHQ-2, then the remaining seven PHQ-9 items when the PHQ-2 total is 3 or more.
-    Field names q1 … q9 are a contract."""
+    Field names q1 … q9 are a contract. The items and answers stay in English in every language
+    (core/course.py, PHQ_STEM)."""
+
+    @property
+    def english_note(self) -> str:
+        """Why the questions are in English, for a patient reading another language ("" in English)."""
+        if (translation.get_language() or "en").split("-")[0] == "en":
+            return ""
+        return gettext("These questions are in English. Their official Spanish version must be used word for "
+                       "word, and isodiary does not have it yet, so they are not translated here. Answer them "
+                       "as best you can, or ask your care team for help.")
 
     def __init__(self, *args, full: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -386,6 +405,7 @@ class PregnancyTestForm(forms.ModelForm):
         model = PregnancyTest
         fields = ["date", "result"]
         widgets = {"date": DateInput(), "result": forms.RadioSelect}
+        labels = {"date": _("Date"), "result": _("Result")}
 
     def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
@@ -395,7 +415,7 @@ class PregnancyTestForm(forms.ModelForm):
     def clean_date(self):
         day = not_in_future(self.cleaned_data["date"], self.patient)
         if PregnancyTest.objects.filter(patient=self.patient, date=day).exists():
-            raise forms.ValidationError("A test is already logged for that day.")
+            raise forms.ValidationError(_("A test is already logged for that day."))
         return day
 
 
@@ -406,9 +426,9 @@ class ContraceptionForm(forms.ModelForm):
         help_texts = {
             "contraception_primary": _(
                 "For example an IUD, an implant, or a birth control pill with estrogen. A progestin-only "
-                "\u201cminipill\u201d does not count."
+                "“minipill” does not count."
             ),
-            "contraception_secondary": "A second, different method used at the same time, for example condoms.",
+            "contraception_secondary": _("A second, different method used at the same time, for example condoms."),
         }
 
 
@@ -417,15 +437,15 @@ class ContraceptionForm(forms.ModelForm):
 
 class TokenForm(forms.Form):
     otp_token = forms.CharField(
-        label="Code", max_length=20, strip=True,
+        label=_("Code"), max_length=20, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
-        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
     )
 
 
 class EnrolForm(forms.Form):
     otp_token = forms.CharField(
-        label="6-digit code from the app", max_length=10, strip=True,
+        label=_("6-digit code from the app"), max_length=10, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -434,7 +454,7 @@ class PasswordConfirmForm(forms.Form):
     """Asks for the account's password before something that cannot be undone. Checked with
     authenticate(), so django-axes counts wrong guesses here as it does at sign-in."""
 
-    password = forms.CharField(label="Your password", strip=False,
+    password = forms.CharField(label=_("Your password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def __init__(self, *args, request, **kwargs):
@@ -445,7 +465,7 @@ class PasswordConfirmForm(forms.Form):
         password = self.cleaned_data["password"]
         user = self.request.user
         if authenticate(self.request, username=user.get_username(), password=password) != user:
-            raise forms.ValidationError("That password is not right.")
+            raise forms.ValidationError(_("That password is not right."))
         return password
 
 
@@ -455,9 +475,9 @@ class PatientEnrolForm(PasswordConfirmForm, EnrolForm):
     need no password here: every staff session is asked for a code already."""
 
     password = forms.CharField(
-        label="Your password (optional)", strip=False, required=False,
+        label=_("Your password (optional)"), strip=False, required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Give it to sign out everywhere else too, so that other browsers need a code as well.",
+        help_text=_("Give it to sign out everywhere else too, so that other browsers need a code as well."),
     )
     field_order = ["otp_token", "password"]
 

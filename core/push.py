@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from py_vapid import Vapid
 from pywebpush import WebPusher, WebPushException
@@ -71,11 +72,13 @@ def devices(patient) -> list[dict]:
              "last_used_at": s.last_used_at} for s in PushSubscription.objects.filter(patient=patient)]
 
 
-def payload() -> bytes:
-    return json.dumps({
-        "title": _("Time for today's entry"),
-        "url": reverse("entry_new"),
-    }).encode()
+def payload(language: str = "en") -> bytes:
+    """The message, in the patient's language (Patient.language)."""
+    with translation.override(language):
+        return json.dumps({
+            "title": _("Time for today's entry"),
+            "url": reverse("entry_new"),
+        }).encode()
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Target:
     p256dh: str
     auth: str
     ttl: int
+    language: str = "en"  # the patient's (Patient.language): the message is written in it
 
 
 class Sender:
@@ -125,7 +129,7 @@ class Sender:
         info = {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
         try:
             response = WebPusher(info, requests_session=self._session()).send(
-                payload(), headers=dict(self._vapid_headers(target.endpoint)),
+                payload(target.language), headers=dict(self._vapid_headers(target.endpoint)),
                 ttl=max(target.ttl, MIN_TTL_SECONDS), content_encoding="aes128gcm", timeout=TIMEOUT_SECONDS,
             )
         except (requests.RequestException, WebPushException, ValueError) as exc:

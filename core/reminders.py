@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from post_office import mail
 
@@ -43,11 +43,13 @@ BATCH = 500
 RETRY_AFTER = timedelta(minutes=10)
 
 
-def daily_email() -> tuple[str, str]:
-    subject = _("Time for today's entry")
-    body = _("Hello,\n\nA reminder to write today's entry: {url}\n\n"
-             "You can change or switch off these reminders in your profile.").format(
-        url=settings.SITE_URL.rstrip("/") + reverse("entry_new"))
+def daily_email(language: str = "en") -> tuple[str, str]:
+    """The reminder e-mail's subject and body, in the patient's language (Patient.language)."""
+    with translation.override(language):
+        subject = _("Time for today's entry")
+        body = _("Hello,\n\nA reminder to write today's entry: {url}\n\n"
+                 "You can change or switch off these reminders in your profile.").format(
+            url=settings.SITE_URL.rstrip("/") + reverse("entry_new"))
     return subject, body
 
 
@@ -121,9 +123,10 @@ def send_batch(reminders: list[Reminder], pool: ThreadPoolExecutor | None, sende
     if sender is not None:
         subscriptions = PushSubscription.objects.filter(patient_id__in=[r.patient_id for r in due])
         ttl = {r.patient_id: _seconds_left_today(r.patient, now) for r in due}
+        language = {r.patient_id: r.patient.language for r in due}
         for pk, patient_id, endpoint, p256dh, auth in subscriptions.values_list(
                 "pk", "patient_id", "endpoint", "p256dh", "auth").order_by("pk"):
-            targets[patient_id].append(push.Target(pk, endpoint, p256dh, auth, ttl[patient_id]))
+            targets[patient_id].append(push.Target(pk, endpoint, p256dh, auth, ttl[patient_id], language[patient_id]))
     flat = [target for reminder in due for target in targets[reminder.patient_id]]
     statuses = dict(zip((t.subscription_id for t in flat), pool.map(sender.send, flat), strict=True)) if flat else {}
 
@@ -144,12 +147,13 @@ def send_batch(reminders: list[Reminder], pool: ThreadPoolExecutor | None, sende
             by_email.append(reminder)  # no subscription, or every one of them is gone
         else:
             nothing.append(reminder.pk)
-    subject, body = daily_email() if by_email else ("", "")
+    emails = {language: daily_email(language) for language in {r.patient.language for r in by_email}}
     with transaction.atomic():
         PushSubscription.objects.filter(pk__in=gone).delete()
         PushSubscription.objects.filter(pk__in=delivered).update(last_used_at=now)
         Reminder.objects.filter(pk__in=by_push).update(sent_at=now, channel=Reminder.Channel.PUSH)
         for reminder in by_email:
+            subject, body = emails[reminder.patient.language]
             mail.send(recipients=[reminder.patient.user.email], subject=subject, message=body, priority="medium")
         Reminder.objects.filter(pk__in=[r.pk for r in by_email]).update(sent_at=now, channel=Reminder.Channel.EMAIL)
         # No longer due (logged meanwhile, or the day is over), or nowhere left to send it.

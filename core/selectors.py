@@ -52,6 +52,8 @@ def next_pregnancy_test(patient: Patient, today) -> course.TestDue | None:
                                       today=today)
 
 
+# A data format, not a page: the same English headers and values (field names, stored codes, yes/no)
+# in every language, so that a file reads the same in a spreadsheet or a script whoever downloaded it.
 EXPORT_FIELDS = [
     "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood",
     "sun_minutes", "sunscreen", "sunburn", "symptoms", "notes",

@@ -19,7 +19,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import course, episodes, rules, selectors
 from .dates import day_label
@@ -95,7 +95,8 @@ SIGN_RULES = {"red-flag", "pregnancy-risk"}
 
 def _detail(code: str, detail: str, anchors: tuple[str, ...]) -> str:
     if code in SIGN_RULES and anchors:
-        return "Reported: " + "; ".join(Symptom(code).label for code in anchors)
+        with translation.override("en"):  # stored: the clinician's record, in English whatever the page's language
+            return "Reported: " + "; ".join(str(Symptom(code).label) for code in anchors)
     return detail[:1].upper() + detail[1:]
 
 
@@ -307,8 +308,9 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
         test.save()
         if test.result == PregnancyTest.Result.POSITIVE:
             rule = Rule.objects.get(code="pregnancy-positive")
-            _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date,
-                   detail=f"Positive test on {day_label(test.date)}")
+            with translation.override("en"):  # stored in English, as _detail
+                detail = f"Positive test on {day_label(test.date)}"
+            _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date, detail=detail)
         course_alerts_sync(test.patient, test.patient.today())
 
 
@@ -326,7 +328,8 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     dates change, or the patient can no longer become pregnant. Run on each write path that can
     change it (a test logged, the profile or the patient admin saved) and by the scheduled
     send_reminders, never while a page is shown: a test becomes missed as the days pass."""
-    due = selectors.next_pregnancy_test(patient, today)
+    with translation.override("en"):  # its reason goes into the stored detail, in English as _detail
+        due = selectors.next_pregnancy_test(patient, today)
     source = f"test-due:{due.due.isoformat()}" if due and due.missed(today) else None
     open_alerts = dict(
         Alert.objects.filter(patient=patient, rule_code="pregnancy-test-due").unresolved().values_list("source", "pk")
@@ -334,7 +337,9 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     if source and source not in open_alerts:
         rule = Rule.objects.filter(code="pregnancy-test-due", enabled=True).first()
         if rule is not None:
-            _raise(patient, rule, source=source, on=due.due, detail=f"Test due {day_label(due.due)} ({due.reason})")
+            with translation.override("en"):
+                detail = f"Test due {day_label(due.due)} ({due.reason})"
+            _raise(patient, rule, source=source, on=due.due, detail=detail)
     stale = [pk for open_source, pk in open_alerts.items() if open_source != source]
     if stale:
         Alert.objects.filter(pk__in=stale).update(resolved_at=timezone.now())

@@ -23,6 +23,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django_otp.models import Device
 from django_otp.oath import TOTP
@@ -32,6 +33,7 @@ from django_otp.util import random_hex
 from post_office import mail
 
 from . import audit
+from .accounts import language_of
 
 # Set at sign-in for a patient who has a device: this session must give a code before anything else.
 REQUIRED_KEY = "two_factor_required"
@@ -205,5 +207,6 @@ def tell_owner(user, event: str) -> None:
     if not user.email:
         return
     subject, body = NOTICES[event]
-    mail.send(recipients=[user.email], subject=str(subject),
-              message=str(body).format(username=user.get_username()), priority="medium")
+    with translation.override(language_of(user)):  # the owner's language, not the admin's
+        mail.send(recipients=[user.email], subject=str(subject),
+                  message=str(body).format(username=user.get_username()), priority="medium")

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from . import account_views, course_views, language_views, push_views, views
 from .converters import IsoDateConverter
+from .forms import PasswordResetForm
 from .ratelimit import rate_limited
 
 register_converter(IsoDateConverter, "isodate")
@@ -25,7 +26,9 @@ urlpatterns = [
     path("accounts/sessions/sign-out-others/", account_views.sign_out_others, name="sign_out_others"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     # Django's own view, ahead of django.contrib.auth.urls, counted per client address.
-    path("accounts/password_reset/", rate_limited("password_reset")(auth_views.PasswordResetView.as_view()),
+    # Each account's e-mail in that account's language (forms.PasswordResetForm).
+    path("accounts/password_reset/",
+         rate_limited("password_reset")(auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)),
          name="password_reset"),
     # Django's own set_language, ahead of django.conf.urls.i18n: it also keeps a patient's choice.
     path("i18n/setlang/", language_views.set_language, name="set_language"),

@@ -118,13 +118,14 @@ def page_number(raw: str) -> int:
 def diary_rows(entries) -> SafeString:
     """The diary table's rows, built here rather than in a template loop (a hot page)."""
     base = reverse("diary_list")
+    minutes, sun = gettext("%(minutes)s min"), gettext("%(minutes)s min, sunscreen")
     return format_html_join(
         "",
-        '<tr><th scope="row"><a href="{}{}/">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-        "<td>{} min{}</td></tr>",
+        '<tr><th scope="row"><a href="{}{}/">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (base, e.date.isoformat(), weekday_label(e.date, abbreviated=True), e.skin_dryness,
-             e.lip_dryness, e.eye_dryness, e.mood, e.sun_minutes, ", sunscreen" if e.sunscreen else "")
+             e.lip_dryness, e.eye_dryness, e.mood,
+             (sun if e.sunscreen else minutes) % {"minutes": e.sun_minutes})
             for e in entries
         ),
     )
@@ -152,7 +153,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and _save_entry_or_form_error(form) is not None:
             day = form.instance.date
             thanks = gettext("Saved. Thank you for filling in %(day)s.") % {"day": weekday_label(day, year=False)}
-            messages.success(request, "Saved. Thank you for logging today." if day == patient.today() else thanks)
+            logged_today = gettext("Saved. Thank you for logging today.")
+            messages.success(request, logged_today if day == patient.today() else thanks)
             return redirect("entry_detail", day=day)
         return render(request, "core/entry_form.html", {"form": form, "creating": True}, status=_status(form))
 
@@ -207,7 +209,7 @@ def entry_detail(request: HttpRequest, day: date) -> HttpResponse:
     if request.method == "POST":
         form = EntryForm(request.POST, patient=patient, instance=entry)
         if form.is_valid() and _save_entry_or_form_error(form, previous_date=day) is not None:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, gettext("Your changes are saved."))
             return redirect("entry_detail", day=form.instance.date)
         entry.refresh_from_db()
     else:
@@ -249,7 +251,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         services.patient_save(patient=form.save(commit=False), changed=form.changed_data)
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, gettext("Your profile is saved."))
         return redirect("dashboard")
     context = {"form": form, "two_factor": twofactor.enrolled(request.user), "push_enabled": push.enabled(),
                "vapid_public_key": settings.VAPID_PUBLIC_KEY, "devices": push.devices(patient)}
@@ -268,7 +270,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         services.patient_create(user=user, time_zone=form.cleaned_data["time_zone"], language=current_language())
         accounts.address_reused(user)
         login(request, user, backend="core.backends.ModelBackendWithPatient")
-        messages.success(request, "Welcome to isodiary. You can write today's entry right away.")
+        messages.success(request, gettext("Welcome to isodiary. You can write today's entry right away."))
         return redirect("dashboard")
     return render(request, "registration/signup.html", {"form": form}, status=_status(form))
 

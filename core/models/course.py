@@ -4,6 +4,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .patients import ClinicianScopedQuerySet, Patient
 
@@ -51,8 +52,8 @@ class MoodCheck(models.Model):
 
 class PregnancyTest(models.Model):
     class Result(models.TextChoices):
-        NEGATIVE = "negative", "Negative"
-        POSITIVE = "positive", "Positive"
+        NEGATIVE = "negative", _("Negative")
+        POSITIVE = "positive", _("Positive")
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pregnancy_tests")
     date = models.DateField()

@@ -9,22 +9,23 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import rules
 from .patients import NOTES_MAX_LENGTH, ClinicianScopedQuerySet, Patient
 
 
 class Sunburn(models.TextChoices):
-    NONE = "none", "None"
-    MILD = "mild", "Mild (red, sore)"
-    BLISTERING = "blistering", "Blistering"
+    NONE = "none", pgettext_lazy("sunburn", "None")
+    MILD = "mild", _("Mild (red, sore)")
+    BLISTERING = "blistering", _("Blistering")
 
 
 class Unusual(models.TextChoices):
     """The entry's answer to "Anything unusual today?". Blank on entries from before the question."""
 
-    YES = "yes", "Yes"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
 
 
 class Symptom(models.TextChoices):
@@ -36,34 +37,35 @@ class Symptom(models.TextChoices):
     anchors on /learn/warning-signs/: never rename one, only add. The last two (PREGNANCY_SIGNS) are
     not red flags: they raise pregnancy-risk, and only a patient who can become pregnant is asked."""
 
-    HEADACHE_VISION = "headache_vision", "Bad headache, blurred vision, dizziness, nausea or vomiting"
-    VISION = "vision", "Any change in your vision, or eye pain"
-    PAINFUL_DRY_EYES = "painful_dry_eyes", "Dry eyes that are painful or there all the time"
-    HEARING = "hearing", "Hearing loss or ringing in the ears"
-    SEIZURE = "seizure", "A seizure (convulsion)"
-    STROKE_SIGNS = "stroke_signs", "Slurred speech, or weakness or numbness on one side of the body"
-    FAINTING_HEARTBEAT = "fainting_heartbeat", "Fainting, or feeling very weak"
-    ABDOMINAL_PAIN = "abdominal_pain", "Severe stomach, chest or bowel pain"
-    SWALLOWING_HEARTBURN = "swallowing_heartburn", "Trouble or pain swallowing, or new or worse heartburn"
-    BOWEL_BLEEDING = "bowel_bleeding", "Diarrhea, or bleeding from the rectum"
-    JAUNDICE = "jaundice", "Yellow skin or eyes, or dark urine"
-    THIRST_URINATION = "thirst_urination", "Being very thirsty or urinating a lot"
+    HEADACHE_VISION = "headache_vision", _("Bad headache, blurred vision, dizziness, nausea or vomiting")
+    VISION = "vision", _("Any change in your vision, or eye pain")
+    PAINFUL_DRY_EYES = "painful_dry_eyes", _("Dry eyes that are painful or there all the time")
+    HEARING = "hearing", _("Hearing loss or ringing in the ears")
+    SEIZURE = "seizure", _("A seizure (convulsion)")
+    STROKE_SIGNS = "stroke_signs", _("Slurred speech, or weakness or numbness on one side of the body")
+    FAINTING_HEARTBEAT = "fainting_heartbeat", _("Fainting, or feeling very weak")
+    ABDOMINAL_PAIN = "abdominal_pain", _("Severe stomach, chest or bowel pain")
+    SWALLOWING_HEARTBURN = "swallowing_heartburn", _("Trouble or pain swallowing, or new or worse heartburn")
+    BOWEL_BLEEDING = "bowel_bleeding", _("Diarrhea, or bleeding from the rectum")
+    JAUNDICE = "jaundice", _("Yellow skin or eyes, or dark urine")
+    THIRST_URINATION = "thirst_urination", _("Being very thirsty or urinating a lot")
     SKIN_REACTION = (
         "skin_reaction",
-        "Rash with fever, blisters, peeling skin, red or inflamed eyes (pink eye), or sores in the mouth, throat, "
-        "nose or eyes",
+        _("Rash with fever, blisters, peeling skin, red or inflamed eyes (pink eye), or sores in the mouth, throat, "
+          "nose or eyes"),
     )
-    LEG_BRUISES = "leg_bruises", "Bruises or red patches on your legs"
-    ALLERGIC_REACTION = "allergic_reaction", "Hives, a swollen face or mouth, or trouble breathing"
-    MUSCLE_WEAKNESS = "muscle_weakness", "Muscle weakness, with or without pain"
+    LEG_BRUISES = "leg_bruises", _("Bruises or red patches on your legs")
+    ALLERGIC_REACTION = "allergic_reaction", _("Hives, a swollen face or mouth, or trouble breathing")
+    MUSCLE_WEAKNESS = "muscle_weakness", _("Muscle weakness, with or without pain")
     HALLUCINATIONS = (
-        "hallucinations", "Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"
+        "hallucinations",
+        _("Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"),
     )
-    SELF_HARM = "self_harm", "Thoughts of harming or killing yourself"
+    SELF_HARM = "self_harm", _("Thoughts of harming or killing yourself")
     # Asked only of a patient who can become pregnant (core.forms.EntryForm); they raise the
     # pregnancy-risk rule, not red-flag.
-    MISSED_PERIOD = "missed_period", "I missed my period"
-    UNPROTECTED_SEX = "unprotected_sex", "I had sex without using two forms of birth control"
+    MISSED_PERIOD = "missed_period", _("I missed my period")
+    UNPROTECTED_SEX = "unprotected_sex", _("I had sex without using two forms of birth control")
 
 
 PREGNANCY_GROUP = _("Pregnancy (your prescriber's team sees these answers)")
@@ -103,13 +105,13 @@ SIGN_ADVICE: dict[str, str] = {
 # The entry form shows the list in these groups, by part of the body, so that a patient scanning
 # it on a phone finds a sign quickly. Every code is in exactly one group (tests/test_entry_form.py).
 SYMPTOM_GROUPS: list[tuple[str, list[Symptom]]] = [
-    ("Head, eyes and ears", [Symptom.HEADACHE_VISION, Symptom.VISION, Symptom.PAINFUL_DRY_EYES, Symptom.HEARING]),
-    ("Brain, nerves and heart", [Symptom.SEIZURE, Symptom.STROKE_SIGNS, Symptom.FAINTING_HEARTBEAT]),
-    ("Stomach, bowel and liver", [Symptom.ABDOMINAL_PAIN, Symptom.SWALLOWING_HEARTBURN, Symptom.BOWEL_BLEEDING,
+    (_("Head, eyes and ears"), [Symptom.HEADACHE_VISION, Symptom.VISION, Symptom.PAINFUL_DRY_EYES, Symptom.HEARING]),
+    (_("Brain, nerves and heart"), [Symptom.SEIZURE, Symptom.STROKE_SIGNS, Symptom.FAINTING_HEARTBEAT]),
+    (_("Stomach, bowel and liver"), [Symptom.ABDOMINAL_PAIN, Symptom.SWALLOWING_HEARTBURN, Symptom.BOWEL_BLEEDING,
                                   Symptom.JAUNDICE, Symptom.THIRST_URINATION]),
-    ("Skin, allergy and muscles", [Symptom.SKIN_REACTION, Symptom.LEG_BRUISES, Symptom.ALLERGIC_REACTION,
+    (_("Skin, allergy and muscles"), [Symptom.SKIN_REACTION, Symptom.LEG_BRUISES, Symptom.ALLERGIC_REACTION,
                                    Symptom.MUSCLE_WEAKNESS]),
-    ("Mood and mind", [Symptom.HALLUCINATIONS, Symptom.SELF_HARM]),
+    (_("Mood and mind"), [Symptom.HALLUCINATIONS, Symptom.SELF_HARM]),
     (PREGNANCY_GROUP, [Symptom.MISSED_PERIOD, Symptom.UNPROTECTED_SEX]),
 ]
 PREGNANCY_SIGNS = rules.PREGNANCY_SIGNS  # MISSED_PERIOD and UNPROTECTED_SEX
@@ -120,13 +122,13 @@ PREGNANCY_SIGNS = rules.PREGNANCY_SIGNS  # MISSED_PERIOD and UNPROTECTED_SEX
 SCALE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-def _scale_field(label: str, help_text: str) -> models.PositiveSmallIntegerField:
+def _scale_field(label, help_text) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(label, validators=SCALE_VALIDATORS, help_text=help_text)
 
 
 def validate_symptoms(value) -> None:
     if not isinstance(value, list) or any(code not in Symptom.values for code in value):
-        raise ValidationError("Unknown symptom.")
+        raise ValidationError(_("Unknown symptom."))
 
 
 class DiaryEntryQuerySet(ClinicianScopedQuerySet):
@@ -140,27 +142,27 @@ class DiaryEntryQuerySet(ClinicianScopedQuerySet):
 class DiaryEntry(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
     date = models.DateField()
-    skin_dryness = _scale_field("skin dryness", "0 = none, 10 = worst imaginable")
-    lip_dryness = _scale_field("lip dryness", "0 = none, 10 = worst imaginable")
-    eye_dryness = _scale_field("eye dryness", "0 = none, 10 = worst imaginable")
-    mood = _scale_field("mood", "0 = worst, 10 = best")
+    skin_dryness = _scale_field(_("skin dryness"), _("0 = none, 10 = worst imaginable"))
+    lip_dryness = _scale_field(_("lip dryness"), _("0 = none, 10 = worst imaginable"))
+    eye_dryness = _scale_field(_("eye dryness"), _("0 = none, 10 = worst imaginable"))
+    mood = _scale_field(_("mood"), _("0 = worst, 10 = best"))
     sun_minutes = models.PositiveSmallIntegerField(
-        "minutes in direct sun",
+        _("minutes in direct sun"),
         validators=[MinValueValidator(0), MaxValueValidator(1440)],
-        help_text="0 to 1440 (a whole day)",
+        help_text=_("0 to 1440 (a whole day)"),
     )
     dose_mg = models.PositiveSmallIntegerField(
-        "isotretinoin taken today (mg)",
+        _("isotretinoin taken today (mg)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(200)],
-        help_text="0 to 200 mg. Leave empty if you did not take a dose.",
+        help_text=_("0 to 200 mg. Leave empty if you did not take a dose."),
     )
-    sunscreen = models.BooleanField("I used sunscreen", default=False)
+    sunscreen = models.BooleanField(_("I used sunscreen"), default=False)
     sunburn = models.CharField(max_length=10, choices=Sunburn.choices, default=Sunburn.NONE)
     # Blank: the entry was written before the question was asked (migration 0012). Never "no" with
     # symptoms: the entry form saves a ticked sign as "yes" whatever the answer (core/forms.py).
-    anything_unusual = models.CharField("anything unusual today?", max_length=3, choices=Unusual.choices,
+    anything_unusual = models.CharField(_("anything unusual today?"), max_length=3, choices=Unusual.choices,
                                         blank=True)
     symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])

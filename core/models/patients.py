@@ -51,7 +51,7 @@ def validate_time_zone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("Choose a time zone from the list, e.g. Europe/London.") from None
+        raise ValidationError(_("Choose a time zone from the list, e.g. Europe/London.")) from None
 
 
 def zone_or_default(name: str) -> ZoneInfo:
@@ -118,11 +118,11 @@ class PatientQuerySet(ClinicianScopedQuerySet):
 
 class Patient(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient")
-    display_name = models.CharField("display name", max_length=100, blank=True)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
     time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
-    course_start = models.DateField("course start", null=True, blank=True)
+    course_start = models.DateField(_("course start"), null=True, blank=True)
     daily_dose_mg = models.PositiveSmallIntegerField(
-        "daily dose (mg)", null=True, blank=True, validators=[MaxValueValidator(200)]
+        _("daily dose (mg)"), null=True, blank=True, validators=[MaxValueValidator(200)]
     )
     # Stored in kilograms whatever unit the patient types (two decimals, so that a weight typed in
     # pounds to 0.1 lb reads back the same); shown in their weight_unit.
@@ -135,10 +135,10 @@ class Patient(models.Model):
         validators=[MinValueValidator(20), MaxValueValidator(300)],
     )
     weight_unit = models.CharField(
-        "weight unit", max_length=2, choices=WeightUnit.choices, default=WeightUnit.POUNDS,
+        _("weight unit"), max_length=2, choices=WeightUnit.choices, default=WeightUnit.POUNDS,
     )
     course_end = models.DateField(
-        "course end", null=True, blank=True, help_text="The planned (or actual) day of the last dose."
+        _("course end"), null=True, blank=True, help_text=_("The planned (or actual) day of the last dose.")
     )
     reminder_time = models.TimeField(
         _("daily reminder at"),
@@ -152,15 +152,15 @@ class Patient(models.Model):
         help_text=_("The language of your pages, e-mails and reminders."),
     )
     # Set by the clinician.
-    can_become_pregnant = models.BooleanField("can become pregnant", default=False)
+    can_become_pregnant = models.BooleanField(_("can become pregnant"), default=False)
     target_low_mg_per_kg = models.PositiveSmallIntegerField(
         "cumulative target from (mg/kg)", default=120, validators=[MinValueValidator(1), MaxValueValidator(400)]
     )
     target_high_mg_per_kg = models.PositiveSmallIntegerField(
         "cumulative target to (mg/kg)", default=150, validators=[MinValueValidator(1), MaxValueValidator(400)]
     )
-    contraception_primary = models.CharField("first form of contraception", max_length=100, blank=True)
-    contraception_secondary = models.CharField("second form of contraception", max_length=100, blank=True)
+    contraception_primary = models.CharField(_("first form of contraception"), max_length=100, blank=True)
+    contraception_secondary = models.CharField(_("second form of contraception"), max_length=100, blank=True)
     clinicians = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="assigned_patients",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from post_office import mail
 
@@ -20,11 +20,12 @@ from core.models import Patient, Reminder
 logger = logging.getLogger(__name__)
 
 
-def task_email() -> tuple[str, str]:
-    # Neutral words: a phone's lock screen shows the subject.
-    return (_("Something to do in your diary"),
-            _("Hello,\n\nThere is something for you to do in your diary. Sign in to see it: {url}\n").format(
-                url=settings.SITE_URL.rstrip("/") + reverse("dashboard")))
+def task_email(language: str = "en") -> tuple[str, str]:
+    """In the patient's language (Patient.language). Neutral words: a phone's lock screen shows the subject."""
+    with translation.override(language):
+        return (_("Something to do in your diary"),
+                _("Hello,\n\nThere is something for you to do in your diary. Sign in to see it: {url}\n").format(
+                    url=settings.SITE_URL.rstrip("/") + reverse("dashboard")))
 
 
 class Command(BaseCommand):
@@ -47,7 +48,6 @@ class Command(BaseCommand):
     def _pregnancy_tests(self) -> int:
         now = timezone.now()
         sent = 0
-        subject, body = task_email()
         for patient in Patient.objects.filter(can_become_pregnant=True, user__is_active=True).exclude(
                 user__email="").select_related("user"):
             today = now.astimezone(patient.tz).date()
@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 with transaction.atomic():  # the row and the queued e-mail: no network call here
                     Reminder.objects.create(patient=patient, kind="pregnancy-test", for_date=due.due, sent_at=now,
                                             channel=Reminder.Channel.EMAIL)
+                    subject, body = task_email(patient.language)
                     mail.send(recipients=[patient.user.email], subject=subject, message=body, priority="medium")
             except IntegrityError:
                 continue  # already sent by an earlier run
