@@ -288,16 +288,18 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such topic.")
     # Signed-out visitors all get the same page, and the content changes only with a deploy:
     # render it once per process. Anyone signed in, or with a message waiting, gets a fresh one.
+    # One copy per language: the same URL serves the English and the Spanish page.
     anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
-    if anonymous and slug in _anonymous_pages:
-        return HttpResponse(_anonymous_pages[slug])
+    key = (education.active_language(), slug)
+    if anonymous and key in _anonymous_pages:
+        return HttpResponse(_anonymous_pages[key])
     response = render(request, "core/learn_topic.html", {"topic": topic})
     if anonymous:
-        _anonymous_pages[slug] = response.content
+        _anonymous_pages[key] = response.content
     return response
 
 
-_anonymous_pages: dict[str, bytes] = {}
+_anonymous_pages: dict[tuple[str, str], bytes] = {}
 
 
 # --- Health checks ----------------------------------------------------------------------------

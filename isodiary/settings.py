@@ -64,6 +64,7 @@ MIDDLEWARE = [
     # Vary: Accept-Encoding, and Django's BREACH mitigation (random bytes in the gzip header).
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,9 +217,10 @@ if ESCALATION_EMAIL and ("@" not in ESCALATION_EMAIL or any(c in ESCALATION_EMAI
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
-# American English only (the audience is the United States: iPLEDGE, the FDA label): no translation
-# machinery on every string. Dates and numbers follow the en-US formats (LANGUAGE_CODE).
-USE_I18N = False
+# American English by default, and Spanish (issue 25): the visitor's Accept-Language picks one.
+USE_I18N = True
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The en-US formats spelled out ("December 6, 2026", 12-hour times with a.m./p.m.): isodiary/formats.
 FORMAT_MODULE_PATH = ["isodiary.formats"]
 USE_TZ = True
