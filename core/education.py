@@ -200,7 +200,7 @@ def load_language(language: str, directory: Path = CONTENT_DIR) -> dict[str, Top
 
 @cache
 def _topics(language: str) -> dict[str, Topic]:
-    return load_language(language)
+    return load_language(language, CONTENT_DIR)
 
 
 def active_language() -> str:
