@@ -98,6 +98,15 @@ def test_the_signed_out_page_copy_keeps_the_two_languages_apart(client):
     assert client.get("/learn/mood/", HTTP_ACCEPT_LANGUAGE="es").content.decode() == first_spanish
     assert "Get help now" in first_english and "Busque ayuda ahora" not in first_english
     assert "Busque ayuda ahora" in first_spanish and "Get help now" not in first_spanish
+    # One address, two pages: a shared cache on the way must keep them apart too.
+    assert "Accept-Language" in client.get("/learn/mood/", HTTP_ACCEPT_LANGUAGE="es")["Vary"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/learn/nope/", "/learn/MOOD/", "/learn/es/mood/", "/es/learn/mood/"])
+def test_unknown_addresses_are_still_a_404_in_spanish(client, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
 
 
 @pytest.mark.django_db
