@@ -292,9 +292,9 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such topic.")
     # Signed-out visitors all get the same page, and the content changes only with a deploy:
     # render it once per process. Anyone signed in, or with a message waiting, gets a fresh one.
+    # One copy per language: the same URL serves the English and the Spanish page.
     anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
-    # One copy per language: visitors see the page in theirs (core/language.py).
-    key = (slug, get_language())
+    key = (slug, education.active_language())
     if anonymous and key in _anonymous_pages:
         return HttpResponse(_anonymous_pages[key])
     response = render(request, "core/learn_topic.html", {"topic": topic})

@@ -228,7 +228,7 @@ def test_a_broken_content_file_stops_start_up(monkeypatch, tmp_path):
     write(tmp_path, "a.md", slug="same")
     write(tmp_path, "b.md", slug="same")
     monkeypatch.setattr(education, "CONTENT_DIR", tmp_path)
-    monkeypatch.setattr(education.load_all, "__defaults__", (tmp_path,))
+    monkeypatch.setattr(education.load_language, "__defaults__", (tmp_path,))
     errors = education_content(None)
     assert errors and errors[0].id == "core.E001"
 
