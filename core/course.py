@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+from .rules import worded
+
 # iPLEDGE: a prescription is collected within a 7-day window that starts on the day the
 # pregnancy-test sample is taken (day 1), so its last day is the test day + 6.
 PRESCRIPTION_WINDOW_DAYS = 7
@@ -191,24 +195,33 @@ def phq_band(answers: list[int | None]) -> str:
     return phq9_band(sum(answers))
 
 
+# The bands as an alert's detail words them (MoodCheck.band stores the English).
+PHQ9_BAND_NAMES = {"minimal": _("minimal"), "mild": _("mild"), "moderate": _("moderate"),
+                   "moderately severe": _("moderately severe"), "severe": _("severe")}
+
+
+def _phq9_detail(total: int) -> str:
+    return worded(_("PHQ-9 total %(total)s (%(band)s)"), total=total, band=PHQ9_BAND_NAMES[phq9_band(total)])
+
+
 def phq_findings(answers: list[int | None], thresholds: dict[str, int | None]) -> list[tuple[str, str]]:
     """Which PHQ rules fire: (rule code, detail). Only a completed PHQ-9 is scored against the
     bands; item 9 counts whatever the total. A positive PHQ-2 (the patient felt down or lost
     interest on many days) always gives a finding: phq2-positive when no band rule fired."""
     positive = thresholds.get("phq2-positive")
     phq2 = answers[0] + answers[1]
-    phq2_finding = ("phq2-positive", f"PHQ-2 total {phq2}")
+    phq2_finding = ("phq2-positive", worded(_("PHQ-2 total %(total)s"), total=phq2))
     if any(a is None for a in answers[2:]):
         return [phq2_finding] if positive is not None and phq2 >= positive else []
     total = sum(answers)
     moderate, severe, item9 = (thresholds.get(code) for code in ("phq9-moderate", "phq9-severe", "phq9-item9"))
     findings = []
     if severe is not None and total >= severe:
-        findings.append(("phq9-severe", f"PHQ-9 total {total} ({phq9_band(total)})"))
+        findings.append(("phq9-severe", _phq9_detail(total)))
     elif moderate is not None and total >= moderate:
-        findings.append(("phq9-moderate", f"PHQ-9 total {total} ({phq9_band(total)})"))
+        findings.append(("phq9-moderate", _phq9_detail(total)))
     if positive is not None and phq2 >= positive and not findings:
         findings.append(phq2_finding)
     if item9 is not None and answers[8] >= item9:
-        findings.append(("phq9-item9", f"PHQ-9 item 9 answered {answers[8]}"))
+        findings.append(("phq9-item9", worded(_("PHQ-9 item 9 answered %(answer)s"), answer=answers[8])))
     return findings

@@ -216,9 +216,10 @@ if ESCALATION_EMAIL and ("@" not in ESCALATION_EMAIL or any(c in ESCALATION_EMAI
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
-# American English only (the audience is the United States: iPLEDGE, the FDA label): no translation
-# machinery on every string. Dates and numbers follow the en-US formats (LANGUAGE_CODE).
-USE_I18N = False
+# US English (the default) and Latin American Spanish for US readers (issue 25).
+USE_I18N = True
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The en-US formats spelled out ("December 6, 2026", 12-hour times with a.m./p.m.): isodiary/formats.
 FORMAT_MODULE_PATH = ["isodiary.formats"]
 USE_TZ = True
@@ -276,6 +277,14 @@ CRISIS_CONTACTS = env_str(
     "CRISIS_CONTACTS",
     "Call or text 988 (the 988 Suicide & Crisis Lifeline), any time, day or night. "
     "If you are in danger now, call 911.",
+)
+# The same for Spanish-speaking patients: 988 answers a call in Spanish after pressing 2, and a text
+# of "AYUDA" (988lifeline.org, "What to expect"). Elsewhere set it with CRISIS_CONTACTS.
+CRISIS_CONTACTS_ES = env_str(
+    "CRISIS_CONTACTS_ES",
+    "Llame al 988 y marque 2 para hablar en español, o envíe un mensaje de texto con la palabra AYUDA "
+    "al 988 (Línea 988 de Prevención del Suicidio y Crisis), a cualquier hora del día o de la noche. "
+    "También puede chatear en español en 988lifeline.org. Si está en peligro ahora, llame al 911.",
 )
 CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
 OTP_TOTP_ISSUER = CLINIC_NAME  # what authenticator apps show beside the account name

@@ -44,7 +44,7 @@ def test_every_sign_raises_an_urgent_red_flag_linking_to_its_own_anchor(patient_
     response = patient_client.post("/diary/new/", {**entry_data(), "symptoms": [code]}, follow=True)
     section = finding(response.content.decode(), "red-flag")
     assert 'data-severity="urgent"' in section
-    assert Symptom(code).label in Alert.objects.get(patient=patient, rule_code="red-flag").detail
+    assert str(Symptom(code).label) in Alert.objects.get(patient=patient, rule_code="red-flag").detail
     assert f'href="/learn/warning-signs/#{code}"' in section
     page = patient_client.get("/learn/warning-signs/").content.decode()
     assert f'id="{code}"' in page

@@ -36,34 +36,35 @@ class Symptom(models.TextChoices):
     anchors on /learn/warning-signs/: never rename one, only add. The last two (PREGNANCY_SIGNS) are
     not red flags: they raise pregnancy-risk, and only a patient who can become pregnant is asked."""
 
-    HEADACHE_VISION = "headache_vision", "Bad headache, blurred vision, dizziness, nausea or vomiting"
-    VISION = "vision", "Any change in your vision, or eye pain"
-    PAINFUL_DRY_EYES = "painful_dry_eyes", "Dry eyes that are painful or there all the time"
-    HEARING = "hearing", "Hearing loss or ringing in the ears"
-    SEIZURE = "seizure", "A seizure (convulsion)"
-    STROKE_SIGNS = "stroke_signs", "Slurred speech, or weakness or numbness on one side of the body"
-    FAINTING_HEARTBEAT = "fainting_heartbeat", "Fainting, or feeling very weak"
-    ABDOMINAL_PAIN = "abdominal_pain", "Severe stomach, chest or bowel pain"
-    SWALLOWING_HEARTBURN = "swallowing_heartburn", "Trouble or pain swallowing, or new or worse heartburn"
-    BOWEL_BLEEDING = "bowel_bleeding", "Diarrhea, or bleeding from the rectum"
-    JAUNDICE = "jaundice", "Yellow skin or eyes, or dark urine"
-    THIRST_URINATION = "thirst_urination", "Being very thirsty or urinating a lot"
+    HEADACHE_VISION = "headache_vision", _("Bad headache, blurred vision, dizziness, nausea or vomiting")
+    VISION = "vision", _("Any change in your vision, or eye pain")
+    PAINFUL_DRY_EYES = "painful_dry_eyes", _("Dry eyes that are painful or there all the time")
+    HEARING = "hearing", _("Hearing loss or ringing in the ears")
+    SEIZURE = "seizure", _("A seizure (convulsion)")
+    STROKE_SIGNS = "stroke_signs", _("Slurred speech, or weakness or numbness on one side of the body")
+    FAINTING_HEARTBEAT = "fainting_heartbeat", _("Fainting, or feeling very weak")
+    ABDOMINAL_PAIN = "abdominal_pain", _("Severe stomach, chest or bowel pain")
+    SWALLOWING_HEARTBURN = "swallowing_heartburn", _("Trouble or pain swallowing, or new or worse heartburn")
+    BOWEL_BLEEDING = "bowel_bleeding", _("Diarrhea, or bleeding from the rectum")
+    JAUNDICE = "jaundice", _("Yellow skin or eyes, or dark urine")
+    THIRST_URINATION = "thirst_urination", _("Being very thirsty or urinating a lot")
     SKIN_REACTION = (
         "skin_reaction",
-        "Rash with fever, blisters, peeling skin, red or inflamed eyes (pink eye), or sores in the mouth, throat, "
-        "nose or eyes",
+        _("Rash with fever, blisters, peeling skin, red or inflamed eyes (pink eye), or sores in the mouth, throat, "
+          "nose or eyes"),
     )
-    LEG_BRUISES = "leg_bruises", "Bruises or red patches on your legs"
-    ALLERGIC_REACTION = "allergic_reaction", "Hives, a swollen face or mouth, or trouble breathing"
-    MUSCLE_WEAKNESS = "muscle_weakness", "Muscle weakness, with or without pain"
+    LEG_BRUISES = "leg_bruises", _("Bruises or red patches on your legs")
+    ALLERGIC_REACTION = "allergic_reaction", _("Hives, a swollen face or mouth, or trouble breathing")
+    MUSCLE_WEAKNESS = "muscle_weakness", _("Muscle weakness, with or without pain")
     HALLUCINATIONS = (
-        "hallucinations", "Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"
+        "hallucinations",
+        _("Seeing or hearing things that are not real, or feeling more angry or aggressive than usual"),
     )
-    SELF_HARM = "self_harm", "Thoughts of harming or killing yourself"
+    SELF_HARM = "self_harm", _("Thoughts of harming or killing yourself")
     # Asked only of a patient who can become pregnant (core.forms.EntryForm); they raise the
     # pregnancy-risk rule, not red-flag.
-    MISSED_PERIOD = "missed_period", "I missed my period"
-    UNPROTECTED_SEX = "unprotected_sex", "I had sex without using two forms of birth control"
+    MISSED_PERIOD = "missed_period", _("I missed my period")
+    UNPROTECTED_SEX = "unprotected_sex", _("I had sex without using two forms of birth control")
 
 
 PREGNANCY_GROUP = _("Pregnancy (your prescriber's team sees these answers)")

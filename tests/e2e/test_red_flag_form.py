@@ -36,7 +36,7 @@ def test_the_red_flag_list_on_a_phone(server, phone, shoot):
         group = page.get_by_role("group", name=group_name, exact=True)
         expect(group).to_be_visible()
         for sign in signs:
-            box = group.get_by_role("checkbox", name=sign.label, exact=True)
+            box = group.get_by_role("checkbox", name=str(sign.label), exact=True)
             expect(box).to_be_enabled()
             row = page.locator(f"#div_id_symptoms .form-check:has(input[value='{sign.value}'])")
             assert row.bounding_box()["height"] >= TAP_TARGET_PX, sign.value
