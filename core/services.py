@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from auditlog.context import disable_auditlog
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
+from django.conf import settings as django_settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -110,7 +111,8 @@ def in_languages(**texts) -> dict[str, str]:
     Spanish, cut to their columns. An alert keeps the wording it was raised with, in both languages,
     and each reader sees theirs (Alert's in_language)."""
     values = {}
-    for suffix, language in (("", "en"), ("_es", "es")):
+    # English as the site's default language (LANGUAGE_CODE) words it, e.g. its US date formats.
+    for suffix, language in (("", django_settings.LANGUAGE_CODE), ("_es", "es")):
         with translation.override(language):
             for name, text in texts.items():
                 values[name + suffix] = str(text)[:300]  # detail, worst: 300 characters
