@@ -128,7 +128,8 @@ def test_each_sign_has_its_own_advice_in_spanish(patient_client, spanish_patient
     assert "Cualquier cambio en su vista, o dolor de ojos" in section
     assert "Deje de tomar isotretinoína y llame de inmediato al médico que se la receta." in section
     alert = Alert.objects.get(rule_code="red-flag")
-    assert alert.detail_es == "Reportó: Una convulsión (crisis convulsiva); Cualquier cambio en su vista, o dolor de ojos"
+    assert alert.detail_es == ("Reportó: Una convulsión (crisis convulsiva); "
+                               "Cualquier cambio en su vista, o dolor de ojos")
     assert alert.detail == "Reported: A seizure (convulsion); Any change in your vision, or eye pain"
 
 

@@ -52,8 +52,8 @@ class AlertAdmin(ScopedAdmin):
     change_form_template = "admin/core/alert/change_form.html"
     # The texts in the clinician's language (as raised; English where there is no Spanish).
     fields = ["patient", "rule_code", "severity", "notify", "first_day", "last_day", "days", "latest_value",
-              "worst_value", "message_text", "advice_text", "created_at", "email_queued_at", "emailed_at", "escalated_at", "resolved_at",
-              "acknowledged_by", "acknowledged_at", "outcome", "note"]
+              "worst_value", "message_text", "advice_text", "created_at", "email_queued_at", "emailed_at",
+              "escalated_at", "resolved_at", "acknowledged_by", "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
