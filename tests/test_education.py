@@ -143,7 +143,7 @@ def test_patient_text_is_american_english():
     """Education pages, rule wording, symptom names and every template a patient or e-mail reads."""
     texts = {t.slug: t.text + " " + t.summary + " " + t.title for t in education.topics()}
     texts["rules"] = " ".join(f"{r['title']} {r['message']} {r['advice']}" for r in DEFAULT_RULES)
-    texts["symptoms"] = " ".join(Symptom.labels)
+    texts["symptoms"] = " ".join(map(str, Symptom.labels))
     root = Path(__file__).resolve().parents[1] / "templates"
     for path in root.rglob("*"):
         if path.suffix in {".html", ".txt"}:
