@@ -2,12 +2,16 @@
 advice for each sign and the crisis contacts, in the reader's language (a patient's, a clinician's);
 English where a Spanish text is missing, never a blank; rule codes and data-* attributes unchanged."""
 
+import importlib
 import re
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core import rules, services
@@ -334,3 +338,46 @@ def test_a_clinician_cannot_edit_a_rules_spanish(client, clinician):
     assert response.status_code == 403
     rule.refresh_from_db()
     assert rule.advice_es.startswith("Deje de tomar isotretinoína")
+
+
+# --- The upgrade --------------------------------------------------------------------------------
+
+SPANISH_MIGRATION = importlib.import_module("core.migrations.0021_esC_rule_and_alert_spanish")
+
+
+def test_the_upgrade_translates_the_default_texts_and_leaves_a_clinics_own_english_alone(patient):
+    save(patient, mood=2)
+    save(patient, TODAY - timedelta(days=1), sun_minutes=90)
+    Rule.objects.update(title_es="", message_es="", advice_es="")  # as the columns are added
+    Rule.objects.filter(code="sunburn").update(advice="Our clinic's own words.")
+    Alert.objects.update(message_es=None, advice_es=None, detail_es=None, worst_es=None)
+    Alert.objects.filter(rule_code="sun-unprotected").update(message="An older wording.")
+
+    SPANISH_MIGRATION.forwards(apps, None)
+
+    sunburn = Rule.objects.get(code="sunburn")
+    assert (sunburn.title_es, sunburn.message_es) == ("Quemadura de sol", "Usted reportó una quemadura de sol.")
+    assert sunburn.advice_es == ""  # the clinic's English is shown until someone translates it
+    assert Rule.objects.get(code="mood-low").advice_es.startswith("Deje de tomar isotretinoína")
+    mood = Alert.objects.get(rule_code="mood-low")
+    assert (mood.message_es, mood.detail_es) == ("Su estado de ánimo está bajo hoy.", None)
+    sun = Alert.objects.get(rule_code="sun-unprotected")
+    assert sun.message_es is None and sun.advice_es.startswith("La isotretinoína hace que su piel")
+    with translation.override("es"):
+        assert (in_language(sun, "message"), in_language(sun, "detail")) == (
+            "An older wording.", "90 minutes in the sun without sunscreen")
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx, translation.override("es"):
+        assert client.get("/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_spanish_findings_cost_no_query_per_alert(patient_client, spanish_patient):
+    save(spanish_patient, mood=2)
+    one = dashboard_queries(patient_client)
+    save(spanish_patient, TODAY - timedelta(days=2), lip_dryness=9, sunburn="mild", symptoms=["vision"])
+    save(spanish_patient, TODAY - timedelta(days=4), sun_minutes=90)
+    assert Alert.objects.filter(patient=spanish_patient).count() >= 5
+    assert dashboard_queries(patient_client) == one
