@@ -215,6 +215,15 @@ def test_a_clinician_who_chose_spanish_reads_it_in_spanish(client, clinician, sp
         listing = client.get("/admin/core/alert/").content.decode()
     assert "Su estado de ánimo está bajo hoy." in page and "Estado de ánimo 2" in page
     assert "Ánimo bajo" in listing and "mood-low" in listing
+    with translation.override("es"):
+        patient_page = client.get(f"/admin/core/patient/{spanish_alert.patient_id}/change/").content.decode()
+    assert "Estado de ánimo 2" in patient_page and "Ánimo bajo" in patient_page
+
+
+def test_the_clinicians_patient_page_shows_the_alerts_in_english(client, clinician, spanish_alert):
+    client.force_login(clinician)
+    page = client.get(f"/admin/core/patient/{spanish_alert.patient_id}/change/").content.decode()
+    assert "Mood 2" in page and "Low mood" in page and "Estado de ánimo" not in page
 
 
 def test_another_clinician_cannot_read_the_alert_in_either_language(client, spanish_alert):

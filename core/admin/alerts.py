@@ -69,14 +69,6 @@ class AlertAdmin(ScopedAdmin):
     def rule(self, obj: Alert):
         return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
 
-    @admin.display(description="latest value")
-    def latest_value(self, obj: Alert) -> str:
-        return in_language(obj, "detail")
-
-    @admin.display(description="worst value")
-    def worst_value(self, obj: Alert) -> str:
-        return in_language(obj, "worst")
-
     @admin.display(description="message")
     def message_text(self, obj: Alert) -> str:
         return in_language(obj, "message")

@@ -334,6 +334,15 @@ class Alert(models.Model):
         return self.notify == Notify.PATIENT and self.severity != Severity.URGENT
 
     @property
+    def latest_value(self) -> str:
+        """The latest value (`detail`) in the reader's language, as raised; English where there is no Spanish."""
+        return in_language(self, "detail")
+
+    @property
+    def worst_value(self) -> str:
+        return in_language(self, "worst")
+
+    @property
     def days_label(self) -> str:
         """"November 14, 2026" or "November 14 to November 23, 2026 (10 days)"."""
         return day_range_label(self.first_day, self.last_day, self.days)
