@@ -61,7 +61,6 @@ def in_language_field(name: str) -> F:
     return F(f"{name}_{language}") if language in TRANSLATED_LANGUAGES else F(name)
 
 
-
 # Safety rules: a crisis or a sign the label says to stop and call for. They cannot be switched off,
 # lowered in severity or made harder to trigger, by anyone (a superuser too), in the rule admin or
 # a per-patient override; their wording can be edited but not emptied. Value: the highest threshold
