@@ -56,6 +56,7 @@ def test_it_shows_a_spanish_patient_a_low_mood_in_spanish_with_988_in_spanish(pa
     assert "Su estado de ánimo está bajo hoy." in section
     assert "Deje de tomar isotretinoína y llame de inmediato al médico que se la receta" in section
     assert "Estado de ánimo 2" in section
+    assert re.search(r"\b\d{1,2} de [a-z]+ de \d{4}\b", section)  # the day, as Spanish writes it
     assert "marque 2" in section and "AYUDA" in section and "911" in section
     assert "Your mood is low today." not in section and ENGLISH_CONTACTS not in section
     assert 'href="/learn/mood/"' in section
