@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .rules import worded
 
 # iPLEDGE: a prescription is collected within a 7-day window that starts on the day the
 # pregnancy-test sample is taken (day 1), so its last day is the test day + 6.
@@ -88,7 +89,7 @@ def dose_summary(
 @dataclass(frozen=True)
 class TestDue:
     due: date
-    reason: str
+    reason: str  # lazy: in the language active where it is read or stored (services.in_languages)
     # The course start passed without the two tests iPLEDGE asks for before the first prescription.
     missing_before_course: bool = False
 
@@ -101,13 +102,13 @@ def _before_course(before: list[date], course_start: date | None, today: date) -
     if not before:
         # Early enough for the second test to fit before the start; today when no start is set.
         return TestDue(add_days(course_start, -CONFIRMATION_TEST_MIN_DAYS) if course_start else today,
-                       gettext("first test before you start, in a medical setting"))
+                       _("first test before you start, in a medical setting"))
     confirmation = add_days(before[0], CONFIRMATION_TEST_MIN_DAYS)
     if before[-1] < confirmation:
         # The earliest day for it; with no start set yet it is not overdue.
         return TestDue(confirmation if course_start else max(confirmation, today),
-                       gettext("second test before you start, at least %(days)s days after the first, in a medical "
-                               "setting") % {"days": CONFIRMATION_TEST_MIN_DAYS})
+                       worded(_("second test before you start, at least %(days)s days after the first, in a "
+                                "medical setting"), days=CONFIRMATION_TEST_MIN_DAYS))
     return None
 
 
@@ -127,16 +128,16 @@ def next_pregnancy_test(
     if course_start is None or (missing is not None and today <= course_start):
         return missing
     if missing is not None and not any(t > course_start for t in tests):
-        reason = gettext("%(reason)s: your course start has passed without it") % {"reason": missing.reason}
+        reason = worded(_("%(reason)s: your course start has passed without it"), reason=missing.reason)
         return TestDue(min(missing.due, course_start), reason, missing_before_course=True)
     last = tests[-1] if tests else course_start
     if course_end is None or last < course_end:
         monthly = add_months(last, 1)
         if course_end is None or monthly <= course_end:
-            return TestDue(monthly, gettext("monthly test during the course"))
+            return TestDue(monthly, _("monthly test during the course"))
     one_month_after = add_months(course_end, 1)
     if last < one_month_after:
-        return TestDue(one_month_after, gettext("one month after your last dose"))
+        return TestDue(one_month_after, _("one month after your last dose"))
     return None
 
 
@@ -209,24 +210,33 @@ def phq_band(answers: list[int | None]) -> str:
     return phq9_band(sum(answers))
 
 
+# The bands as an alert's detail words them (MoodCheck.band stores the English).
+PHQ9_BAND_NAMES = {"minimal": _("minimal"), "mild": _("mild"), "moderate": _("moderate"),
+                   "moderately severe": _("moderately severe"), "severe": _("severe")}
+
+
+def _phq9_detail(total: int) -> str:
+    return worded(_("PHQ-9 total %(total)s (%(band)s)"), total=total, band=PHQ9_BAND_NAMES[phq9_band(total)])
+
+
 def phq_findings(answers: list[int | None], thresholds: dict[str, int | None]) -> list[tuple[str, str]]:
     """Which PHQ rules fire: (rule code, detail). Only a completed PHQ-9 is scored against the
     bands; item 9 counts whatever the total. A positive PHQ-2 (the patient felt down or lost
     interest on many days) always gives a finding: phq2-positive when no band rule fired."""
     positive = thresholds.get("phq2-positive")
     phq2 = answers[0] + answers[1]
-    phq2_finding = ("phq2-positive", f"PHQ-2 total {phq2}")
+    phq2_finding = ("phq2-positive", worded(_("PHQ-2 total %(total)s"), total=phq2))
     if any(a is None for a in answers[2:]):
         return [phq2_finding] if positive is not None and phq2 >= positive else []
     total = sum(answers)
     moderate, severe, item9 = (thresholds.get(code) for code in ("phq9-moderate", "phq9-severe", "phq9-item9"))
     findings = []
     if severe is not None and total >= severe:
-        findings.append(("phq9-severe", f"PHQ-9 total {total} ({phq9_band(total)})"))
+        findings.append(("phq9-severe", _phq9_detail(total)))
     elif moderate is not None and total >= moderate:
-        findings.append(("phq9-moderate", f"PHQ-9 total {total} ({phq9_band(total)})"))
+        findings.append(("phq9-moderate", _phq9_detail(total)))
     if positive is not None and phq2 >= positive and not findings:
         findings.append(phq2_finding)
     if item9 is not None and answers[8] >= item9:
-        findings.append(("phq9-item9", f"PHQ-9 item 9 answered {answers[8]}"))
+        findings.append(("phq9-item9", worded(_("PHQ-9 item 9 answered %(answer)s"), answer=answers[8])))
     return findings

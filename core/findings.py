@@ -8,11 +8,11 @@ from datetime import date, timedelta, tzinfo
 from django.db.models import Exists, OuterRef, Q
 
 from .dates import day_range_label, moment_label, short_day_label
-from .models import SIGN_ADVICE, Alert, Patient, Symptom, emailable_clinician
+from .models import SIGN_ADVICE, Alert, Patient, Symptom, emailable_clinician, in_language
 
 WARNING_DAYS = 7
 FINDING_FIELDS = ["pk", "rule_code", "severity", "level", "message", "advice", "detail", "learn_url", "first_day",
-                  "last_day", "days", "acknowledged_at", "emailed_at", "signs"]
+                  "last_day", "days", "acknowledged_at", "emailed_at", "signs", "message_es", "advice_es", "detail_es"]
 
 
 def with_care_team(alerts):
@@ -53,7 +53,8 @@ class Sign:
 class FindingGroup:
     """The open findings of one rule, shown once: the newest episode, with the dates of the others.
 
-    Plain attributes, all formatted here: the dashboard renders these on every visit."""
+    Plain attributes, all formatted here in the active language (the patient's): the dashboard renders
+    these on every visit."""
 
     # Every finding about mood shows the crisis contacts (988, 911), not only those about self-harm.
     CRISIS_RULES = {"self-harm", "phq9-item9", "mood-low", "mood-persistent-low", "mood-drop", "phq2-positive",
@@ -63,16 +64,16 @@ class FindingGroup:
         self.rule_code = alert.rule_code
         self.severity = alert.severity
         self.level = alert.level
-        self.message = alert.message
-        self.advice = alert.advice
-        self.detail = alert.detail
+        self.message = in_language(alert, "message")
+        self.advice = in_language(alert, "advice")
+        self.detail = in_language(alert, "detail")
         self.learn_url = alert.learn_url
         self.last_day = alert.last_day
         self.date_label = day_range_label(alert.first_day, alert.last_day, alert.days)
         self.tz = tz  # the patient's: the times they read are in their own time zone
         self.crisis = alert.rule_code in self.CRISIS_RULES
         # What to do about each sign ticked (red-flag, pregnancy-risk), as the label words it.
-        self.signs = [Sign(code, Symptom(code).label, SIGN_ADVICE[code]) for code in alert.signs or ()
+        self.signs = [Sign(code, str(Symptom(code).label), str(SIGN_ADVICE[code])) for code in alert.signs or ()
                       if code in Symptom.values]
         self.earlier: list[str] = []
         self.care_team = care_team(alert)

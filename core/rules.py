@@ -4,12 +4,18 @@
 rule settings in force for that patient (defaults from the Rule table, clinician overrides applied),
 and returns the findings. Each rule code maps to one small check function; the numbers it compares
 against come from the settings, so a threshold change needs no code change.
+
+A finding's `detail` is worded lazily, in the language active when it is read: services store it in
+English and in Spanish from one evaluation.
 """
 
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 SELF_HARM = "self_harm"
 # Asked only of a patient who can become pregnant; they raise pregnancy-risk, not red-flag.
@@ -92,6 +98,14 @@ def threshold_error(code: str, threshold: int | None) -> str | None:
     return None
 
 
+def _worded(text: str, **params) -> str:
+    return str(text) % params
+
+
+# worded(_("mood %(mood)s"), mood=2): "mood 2", or "ánimo 2" where Spanish is active when it is read.
+worded = lazy(_worded, str)
+
+
 def check(code: str) -> Callable[[Check], Check]:
     def register(func: Check) -> Check:
         CHECKS[code] = func
@@ -153,13 +167,13 @@ def in_run(on: date, by_date: Mapping[date, Day], length: int, holds: Callable[[
     return False
 
 
-def _dryness_detail(day: Day, threshold: int) -> str:
-    parts = [
-        f"{name} dryness {value}"
-        for name, value in (("skin", day.skin_dryness), ("lip", day.lip_dryness), ("eye", day.eye_dryness))
-        if value >= threshold
-    ]
-    return ", ".join(parts)
+def _dryness_text(day: Day, threshold: int) -> str:
+    names = ((_("skin dryness %(value)s"), day.skin_dryness), (_("lip dryness %(value)s"), day.lip_dryness),
+             (_("eye dryness %(value)s"), day.eye_dryness))
+    return ", ".join(str(name) % {"value": value} for name, value in names if value >= threshold)
+
+
+_dryness_detail = lazy(_dryness_text, str)
 
 
 @check("dryness-high")
@@ -181,7 +195,7 @@ def dryness_persistent(day: Day, by_date: Mapping[date, Day], s: RuleSetting) ->
 @check("mood-low")
 def mood_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.mood <= s.threshold:
-        return Finding(s.code, s.severity, f"mood {day.mood}", score=10 - day.mood)
+        return Finding(s.code, s.severity, worded(_("mood %(mood)s"), mood=day.mood), score=10 - day.mood)
     return None
 
 
@@ -189,7 +203,7 @@ def mood_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding |
 def mood_persistent_low(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     run = run_length(s)
     if in_run(day.date, by_date, run, lambda d: d.mood <= s.threshold):
-        return Finding(s.code, s.severity, f"mood {day.mood}", score=10 - day.mood)
+        return Finding(s.code, s.severity, worded(_("mood %(mood)s"), mood=day.mood), score=10 - day.mood)
     return None
 
 
@@ -200,30 +214,31 @@ def mood_drop(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding 
         return None
     mean = sum(prior) / len(prior)
     if mean - day.mood >= s.threshold:
-        return Finding(s.code, s.severity, f"mood {day.mood}, against an average of {mean:.1f} in the week before",
-                       score=10 - day.mood)
+        detail = worded(_("mood %(mood)s, against an average of %(mean).1f in the week before"), mood=day.mood,
+                        mean=mean)
+        return Finding(s.code, s.severity, detail, score=10 - day.mood)
     return None
 
 
 @check("sun-unprotected")
 def sun_unprotected(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.sun_minutes >= s.threshold and not day.sunscreen:
-        return Finding(s.code, s.severity, f"{day.sun_minutes} minutes in the sun without sunscreen",
-                       score=day.sun_minutes)
+        detail = worded(_("%(minutes)s minutes in the sun without sunscreen"), minutes=day.sun_minutes)
+        return Finding(s.code, s.severity, detail, score=day.sun_minutes)
     return None
 
 
 @check("sunburn")
 def sunburn(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.sunburn == "mild":
-        return Finding(s.code, s.severity, "mild sunburn")
+        return Finding(s.code, s.severity, worded(_("mild sunburn")))
     return None
 
 
 @check("sunburn-blistering")
 def sunburn_blistering(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if day.sunburn == "blistering":
-        return Finding(s.code, s.severity, "blistering sunburn")
+        return Finding(s.code, s.severity, worded(_("blistering sunburn")))
     return None
 
 
@@ -238,7 +253,7 @@ def red_flag(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding |
 @check("self-harm")
 def self_harm(day: Day, by_date: Mapping[date, Day], s: RuleSetting) -> Finding | None:
     if SELF_HARM in day.symptoms:
-        return Finding(s.code, s.severity, "thoughts of self-harm reported", anchors=(SELF_HARM,))
+        return Finding(s.code, s.severity, worded(_("thoughts of self-harm reported")), anchors=(SELF_HARM,))
     return None
 
 
@@ -271,5 +286,33 @@ def minimum_severity(advice: str) -> str:
     return "info"
 
 
-def severity_fits(severity: str, advice: str) -> bool:
-    return SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index(minimum_severity(advice))
+def severity_fits(severity: str, advice: str, least: Callable[[str], str] | None = None) -> bool:
+    """Whether `severity` is at least what `advice` calls for (`least`: how to read it; English by default)."""
+    return SEVERITY_ORDER.index(severity) >= SEVERITY_ORDER.index((least or minimum_severity)(advice))
+
+
+# The same reading of the Spanish advice (the glossary's wording: "Deje de tomar isotretinoína y llame
+# de inmediato al médico que se la receta"). Severity is decided on the English advice, the source; the
+# Spanish may not say less than it, so a translation can never weaken a rule.
+STOP_ES = "deje de tomar isotretinoína"
+CALL_ES = ("llame", "dígale a su médico", "comuníquese con su médico")
+
+
+def minimum_severity_es(advice_es: str) -> str:
+    sentences = _sentences(advice_es)
+    if any(STOP_ES in s and not s.startswith("si ") for s in sentences):
+        return "urgent"
+    if any(word in s for s in sentences for word in CALL_ES):
+        return "warning"
+    return "info"
+
+
+def spanish_advice_error(advice: str, advice_es: str) -> str | None:
+    """Why the Spanish advice says less than the English one (None when it does not)."""
+    least = minimum_severity(advice)
+    if SEVERITY_ORDER.index(minimum_severity_es(advice_es)) >= SEVERITY_ORDER.index(least):
+        return None
+    if least == "urgent":
+        return ('The English advice tells the patient to stop taking isotretinoin: the Spanish must say so too, '
+                'in a sentence that does not start with a condition ("Deje de tomar isotretinoína…").')
+    return 'The English advice tells the patient to call: the Spanish must say so too ("llame…").'

@@ -15,11 +15,15 @@ from datetime import date, timedelta
 from auditlog.context import disable_auditlog
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
+from django.conf import settings as django_settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import course, episodes, rules, selectors
 from .dates import day_label
@@ -93,11 +97,34 @@ def learn_url(slug: str, anchor: str = "") -> str:
 SIGN_RULES = {"red-flag", "pregnancy-risk"}
 
 
-def _detail(code: str, detail: str, anchors: tuple[str, ...]) -> str:
+def _detail_text(code: str, detail: str, anchors: tuple[str, ...]) -> str:
     if code in SIGN_RULES and anchors:
-        with translation.override("en"):  # stored: the clinician's record, in English whatever the page's language
-            return "Reported: " + "; ".join(str(Symptom(code).label) for code in anchors)
+        return gettext("Reported: %(signs)s") % {"signs": "; ".join(str(Symptom(code).label) for code in anchors)}
+    detail = str(detail)
     return detail[:1].upper() + detail[1:]
+
+
+_detail = lazy(_detail_text, str)  # worded in the language active when it is read
+day_label_lazy = lazy(day_label, str)
+
+
+def in_languages(**texts) -> dict[str, str]:
+    """Generated lines (lazy: rules.worded) as an alert stores them: `name` in English, `name_es` in
+    Spanish, cut to their columns. An alert keeps the wording it was raised with, in both languages,
+    and each reader sees theirs (Alert's in_language)."""
+    values = {}
+    # English as the site's default language (LANGUAGE_CODE) words it, e.g. its US date formats.
+    for suffix, language in (("", django_settings.LANGUAGE_CODE), ("_es", "es")):
+        with translation.override(language):
+            for name, text in texts.items():
+                values[name + suffix] = str(text)[:300]  # detail, worst: 300 characters
+    return values
+
+
+def rule_texts(rule: Rule) -> dict[str, str]:
+    """What an alert copies from its rule when raised, in English and in Spanish (empty: not written)."""
+    return {"message": rule.message, "advice": rule.advice, "message_es": rule.message_es,
+            "advice_es": rule.advice_es}
 
 
 def patient_write():
@@ -202,9 +229,9 @@ def episode_values(rule: Rule, episode: episodes.Episode) -> dict:
         signs = [code for code in Symptom.values if code in ticked]
     return {
         "first_day": episode.first_day, "last_day": episode.last_day, "days": episode.days,
-        "severity": episode.severity, "message": rule.message, "advice": rule.advice,
-        "detail": _detail(episode.code, episode.latest, episode.anchors)[:300],
-        "worst": _detail(episode.code, episode.worst, episode.worst_anchors)[:300],
+        "severity": episode.severity, **rule_texts(rule),
+        **in_languages(detail=_detail(episode.code, episode.latest, episode.anchors),
+                       worst=_detail(episode.code, episode.worst, episode.worst_anchors)),
         "learn_url": learn_url(rule.learn_slug, anchor), "signs": signs,
     }
 
@@ -277,8 +304,8 @@ def _raise(patient: Patient, rule: Rule, *, source: str, on, detail: str) -> Ale
         defaults={
             "first_day": on, "last_day": on,
             "severity": severity, "notify": rule.notify_for(severity),
-            "message": rule.message, "advice": rule.advice,
-            "detail": detail[:300], "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
+            **rule_texts(rule), **in_languages(detail=detail),
+            "learn_url": learn_url(rule.learn_slug, rule.learn_anchor),
         },
     )
     if not created and alert.resolved_at is not None:
@@ -308,9 +335,8 @@ def pregnancy_test_save(*, test: PregnancyTest) -> None:
         test.save()
         if test.result == PregnancyTest.Result.POSITIVE:
             rule = Rule.objects.get(code="pregnancy-positive")
-            with translation.override("en"):  # stored in English, as _detail
-                detail = f"Positive test on {day_label(test.date)}"
-            _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date, detail=detail)
+            _raise(test.patient, rule, source=f"pregnancy-test:{test.pk}", on=test.date,
+                   detail=rules.worded(_("Positive test on %(day)s"), day=day_label_lazy(test.date)))
         course_alerts_sync(test.patient, test.patient.today())
 
 
@@ -337,8 +363,7 @@ def course_alerts_sync(patient: Patient, today) -> course.TestDue | None:
     if source and source not in open_alerts:
         rule = Rule.objects.filter(code="pregnancy-test-due", enabled=True).first()
         if rule is not None:
-            with translation.override("en"):
-                detail = f"Test due {day_label(due.due)} ({due.reason})"
+            detail = rules.worded(_("Test due %(day)s (%(reason)s)"), day=day_label_lazy(due.due), reason=due.reason)
             _raise(patient, rule, source=source, on=due.due, detail=detail)
     stale = [pk for open_source, pk in open_alerts.items() if open_source != source]
     if stale:

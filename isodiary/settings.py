@@ -285,6 +285,14 @@ CRISIS_CONTACTS = env_str(
     "Call or text 988 (the 988 Suicide & Crisis Lifeline), any time, day or night. "
     "If you are in danger now, call 911.",
 )
+# The same for Spanish-speaking patients: 988 answers a call in Spanish after pressing 2, and a text
+# of "AYUDA" (988lifeline.org, "What to expect"). Elsewhere set it with CRISIS_CONTACTS.
+CRISIS_CONTACTS_ES = env_str(
+    "CRISIS_CONTACTS_ES",
+    "Llame al 988 y marque 2 para hablar en español, o envíe un mensaje de texto con la palabra AYUDA "
+    "al 988 (Línea 988 de Prevención del Suicidio y Crisis), a cualquier hora del día o de la noche. "
+    "También puede chatear en español en 988lifeline.org. Si está en peligro ahora, llame al 911.",
+)
 CLINIC_NAME = env_str("CLINIC_NAME", "isodiary")
 OTP_TOTP_ISSUER = CLINIC_NAME  # what authenticator apps show beside the account name
 # The public address, for links in e-mails sent outside a request (send_reminders).

@@ -70,7 +70,8 @@ def test_an_urgent_rule_cannot_be_sent_to_the_digest_or_the_patient_only(code, n
         Rule(**values).clean()
     assert "make it a warning first" in " ".join(caught.value.message_dict["notify"])
     # A warning may go to the digest (with advice that fits a warning: issue 19's severity rule).
-    Rule(**{**values, "severity": "warning", "advice": "Call your prescriber."}).clean()
+    Rule(**{**values, "severity": "warning", "advice": "Call your prescriber.",
+            "advice_es": "Llame a su médico."}).clean()
 
 
 # --- With the database ------------------------------------------------------------------------

@@ -367,6 +367,7 @@ def test_the_sources_of_issue_19():
 
 MIGRATION = importlib.import_module("core.migrations.0015_safety_review")
 NOTIFY_MIGRATION = importlib.import_module("core.migrations.0019_rule_notify")
+SPANISH_MIGRATION = importlib.import_module("core.migrations.0021_rule_and_alert_spanish")
 
 
 def test_the_migration_rewords_the_previous_defaults_raises_their_severity_and_keeps_a_clinics_own():
@@ -377,6 +378,7 @@ def test_the_migration_rewords_the_previous_defaults_raises_their_severity_and_k
 
     MIGRATION.forwards(apps, None)
     NOTIFY_MIGRATION.forwards(apps, None)  # the upgrade goes on to 0019, which gives every rule its `notify`
+    SPANISH_MIGRATION.forwards(apps, None)  # and to 0021, which gives the default texts their Spanish
 
     for code, _old, new, severity in MIGRATION.TEXTS:
         rule = Rule.objects.get(code=code)

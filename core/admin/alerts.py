@@ -17,6 +17,7 @@ from ..models import (
     NOTES_MAX_LENGTH,
     Alert,
     Outcome,
+    in_language,
 )
 from .base import ScopedAdmin, severity_badge
 from .filters import (
@@ -39,7 +40,7 @@ class AcknowledgeForm(forms.Form):
 class AlertAdmin(ScopedAdmin):
     """The triage queue: one row per open episode, urgent first, then the one waiting longest."""
 
-    list_display = ["badge", "patient", "rule", "first_day", "last_day", "days", "detail", "notified", "status"]
+    list_display = ["badge", "patient", "rule", "first_day", "last_day", "days", "latest_value", "notified", "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
     list_filter = [AlertStatusFilter, "severity", RuleFilter]
     show_full_result_count = False
@@ -49,9 +50,10 @@ class AlertAdmin(ScopedAdmin):
     ordering = ["-level", "created_at"]
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
-    fields = ["patient", "rule_code", "severity", "notify", "first_day", "last_day", "days", "detail", "worst",
-              "message", "advice", "created_at", "email_queued_at", "emailed_at", "escalated_at", "resolved_at",
-              "acknowledged_by", "acknowledged_at", "outcome", "note"]
+    # The texts in the clinician's language (as raised; English where there is no Spanish).
+    fields = ["patient", "rule_code", "severity", "notify", "first_day", "last_day", "days", "latest_value",
+              "worst_value", "message_text", "advice_text", "created_at", "email_queued_at", "emailed_at",
+              "escalated_at", "resolved_at", "acknowledged_by", "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -66,6 +68,14 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description="rule", ordering="rule_title")
     def rule(self, obj: Alert):
         return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
+
+    @admin.display(description="message")
+    def message_text(self, obj: Alert) -> str:
+        return in_language(obj, "message")
+
+    @admin.display(description="advice")
+    def advice_text(self, obj: Alert) -> str:
+        return in_language(obj, "advice")
 
     @admin.display(description="severity", ordering="-level")
     def badge(self, obj: Alert):

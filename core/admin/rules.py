@@ -22,8 +22,14 @@ from .filters import (
 class RuleAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "safety_rule"]
     readonly_fields = ["code"]
-    fields = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "message", "advice",
-              "learn_slug", "learn_anchor"]
+    # The English texts are the source (required); the Spanish ones are optional, and where one is
+    # empty a Spanish-speaking patient reads the English (Rule.clean: the Spanish advice says no less).
+    fieldsets = [
+        (None, {"fields": ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "message",
+                           "advice", "learn_slug", "learn_anchor"]}),
+        ("Spanish (optional: where a text is empty, the English is shown)",
+         {"fields": ["title_es", "message_es", "advice_es"]}),
+    ]
 
     def has_add_permission(self, request):
         return False  # a rule's logic lives in core.rules: codes come from the data migration

@@ -21,6 +21,7 @@ from .alerts import (
     Rule,
     RuleOverride,
     Severity,
+    in_language,
     locked_threshold_errors,
 )
 from .course import (
@@ -79,6 +80,7 @@ __all__ = [
     "Rule",
     "RuleOverride",
     "Severity",
+    "in_language",
     "locked_threshold_errors",
     "PHQ_ANSWER",
     "MoodCheck",

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..dates import day_range_label
@@ -18,9 +20,9 @@ from .patients import NOTES_MAX_LENGTH, ClinicianScopedQuerySet, Patient
 
 
 class Severity(models.TextChoices):
-    INFO = "info", "Info"
-    WARNING = "warning", "Warning"
-    URGENT = "urgent", "Urgent"
+    INFO = "info", _("Info")
+    WARNING = "warning", _("Warning")
+    URGENT = "urgent", _("Urgent")
 
 
 SEVERITY_LEVEL = {Severity.INFO: 1, Severity.WARNING: 2, Severity.URGENT: 3}
@@ -36,6 +38,27 @@ class Notify(models.TextChoices):
 
 
 # --- Rules and alerts -------------------------------------------------------------------------
+
+# The texts a patient reads from a rule and from the alerts it raises, stored in English (the source)
+# and in Spanish (`<name>_es`). Explicit fields rather than django-modeltranslation, which patches the
+# models' managers, QuerySets and options through Django's private APIs (see the README).
+TRANSLATED_LANGUAGES = ("es",)
+
+
+def in_language(obj, name: str) -> str:
+    """The text `name` of a rule or an alert (an instance or a row read with `values_list(named=True)`)
+    in the active language: the Spanish one when it is asked for and written, else the English one, so
+    that a missing translation never shows blank."""
+    language = (get_language() or "en").split("-")[0]
+    if language in TRANSLATED_LANGUAGES:
+        return getattr(obj, f"{name}_{language}", "") or getattr(obj, name)
+    return getattr(obj, name)
+
+
+def in_language_field(name: str) -> F:
+    """The column of text `name` in the active language, for a query (empty: use the English one)."""
+    language = (get_language() or "en").split("-")[0]
+    return F(f"{name}_{language}") if language in TRANSLATED_LANGUAGES else F(name)
 
 
 # Safety rules: a crisis or a sign the label says to stop and call for. They cannot be switched off,
@@ -69,6 +92,11 @@ class Rule(models.Model):
     )
     message = models.CharField("one-line explanation", max_length=300)
     advice = models.CharField("what to do", max_length=500)
+    # Spanish: optional, English shown where it is empty. Severity is decided on the English advice;
+    # the Spanish may not say less (clean).
+    title_es = models.CharField("title (Spanish)", max_length=100, blank=True)
+    message_es = models.CharField("one-line explanation (Spanish)", max_length=300, blank=True)
+    advice_es = models.CharField("what to do (Spanish)", max_length=500, blank=True)
     learn_slug = models.SlugField("education page", max_length=50)
     learn_anchor = models.SlugField(max_length=50, blank=True)
 
@@ -97,6 +125,12 @@ class Rule(models.Model):
             least = rules.minimum_severity(self.advice)
             action = "stop taking isotretinoin" if least == Severity.URGENT else "call"
             errors["severity"] = f"This advice tells the patient to {action}: its severity must be at least {least}."
+        if self.advice and self.advice_es and (error := rules.spanish_advice_error(self.advice, self.advice_es)):
+            errors["advice_es"] = error
+        elif self.severity and self.advice_es and "severity" not in errors and not rules.severity_fits(
+                self.severity, self.advice_es, rules.minimum_severity_es):
+            least = rules.minimum_severity_es(self.advice_es)
+            errors["severity"] = f"The Spanish advice says more than the English: its severity must be {least} or more."
         if self.locked:
             if not self.enabled:
                 errors["enabled"] = f"{LOCKED_MESSAGE} It cannot be switched off."
@@ -198,8 +232,10 @@ class AlertQuerySet(ClinicianScopedQuerySet):
         return self.needs_clinician().exclude(AT_ONCE)
 
     def with_rule_title(self) -> "AlertQuerySet":
-        """Each alert's rule title (`rule_title`), read in the same query."""
-        title = Rule.objects.filter(code=OuterRef("rule_code")).values("title")[:1]
+        """Each alert's rule title (`rule_title`) in the active language, read in the same query."""
+        rule = Rule.objects.filter(code=OuterRef("rule_code"))
+        shown = Coalesce(NullIf(in_language_field("title"), Value("")), "title")
+        title = rule.annotate(shown=shown).values("shown")[:1]
         return self.annotate(rule_title=Coalesce(Subquery(title), F("rule_code"), output_field=models.CharField()))
 
     def urgent_first(self) -> "AlertQuerySet":
@@ -237,6 +273,12 @@ class Alert(models.Model):
     message = models.CharField(max_length=300)
     advice = models.CharField(max_length=500)
     detail = models.CharField("latest value", max_length=300, blank=True)
+    # The same texts in Spanish, stored as raised (empty: the rule had none; in_language shows the
+    # English). Nullable so that SQLite adds the columns in place (a rebuilt table would lose its triggers).
+    message_es = models.CharField(max_length=300, null=True, blank=True)
+    advice_es = models.CharField(max_length=500, null=True, blank=True)
+    detail_es = models.CharField("latest value (Spanish)", max_length=300, null=True, blank=True)
+    worst_es = models.CharField("worst value (Spanish)", max_length=300, null=True, blank=True)
     # The symptom codes of a red-flag or pregnancy-risk episode, for the advice shown for each sign.
     # Nullable so that SQLite adds the column in place (a rebuilt table would lose its triggers).
     signs = models.JSONField("signs reported", null=True, blank=True)
@@ -289,6 +331,15 @@ class Alert(models.Model):
     @property
     def for_patient_only(self) -> bool:
         return self.notify == Notify.PATIENT and self.severity != Severity.URGENT
+
+    @property
+    def latest_value(self) -> str:
+        """The latest value (`detail`) in the reader's language, as raised; English where there is no Spanish."""
+        return in_language(self, "detail")
+
+    @property
+    def worst_value(self) -> str:
+        return in_language(self, "worst")
 
     @property
     def days_label(self) -> str:
