@@ -236,26 +236,38 @@ def test_a_patient_who_switches_sees_the_cached_pages_in_the_new_language(patien
 
 class VisibleText(HTMLParser):
     """The text a reader sees or hears: text nodes, and the alt, aria-label, title and placeholder
-    attributes; not scripts, styles, the setup key or the language menu's own names."""
+    attributes; not scripts, styles, the setup key or the language menu's own names, nor what is
+    marked as English on purpose (`lang="en"`: the PHQ questionnaire's own words)."""
 
     SKIP = {"script", "style", "code", "option", "title"}
     ATTRIBUTES = {"alt", "aria-label", "title", "placeholder"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__()
         self.texts, self.skipping = [], []
+        self.english_depth = 0  # open elements inside a lang="en" one (0: not inside one)
 
     def handle_starttag(self, tag, attrs):
+        if self.english_depth:
+            self.english_depth += tag not in self.VOID
+            return
+        if tag != "html" and dict(attrs).get("lang", "").startswith("en") and tag not in self.VOID:
+            self.english_depth = 1
+            return
         if tag in self.SKIP:
             self.skipping.append(tag)
         self.texts += [value.strip() for name, value in attrs if name in self.ATTRIBUTES and value]
 
     def handle_endtag(self, tag):
+        if self.english_depth:
+            self.english_depth -= tag not in self.VOID
+            return
         if self.skipping and self.skipping[-1] == tag:
             self.skipping.pop()
 
     def handle_data(self, data):
-        if not self.skipping and data.strip():
+        if not self.skipping and not self.english_depth and data.strip():
             self.texts.append(" ".join(data.split()))
 
 
@@ -266,7 +278,7 @@ def visible_texts(html: str) -> list[str]:
 
 
 # Identical in both languages and rightly so: names, units, abbreviations.
-SAME_IN_BOTH = {"isodiary", "iPLEDGE", "PHQ-2", "PHQ-9", "CSV", "JSON", "OK", "Total"}
+SAME_IN_BOTH = {"isodiary", "iPLEDGE", "PHQ-2", "PHQ-9", "CSV", "JSON", "OK", "Total", "No"}
 # A number with its unit ("0.0 mg/kg", "132.3 lb (60 kg)", "60 min") is data.
 QUANTITY = re.compile(r"^[\d.,–\s()%]*(?:(?:mg/kg|mg|kg|lb|min)\b[\d.,–\s()%]*)*$")
 

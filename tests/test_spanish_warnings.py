@@ -211,13 +211,12 @@ def test_a_clinician_reads_a_spanish_patients_alert_in_english(client, clinician
 
 def test_a_clinician_who_chose_spanish_reads_it_in_spanish(client, clinician, spanish_alert):
     client.force_login(clinician)
-    with translation.override("es"):
-        page = client.get(f"/admin/core/alert/{spanish_alert.pk}/change/").content.decode()
-        listing = client.get("/admin/core/alert/").content.decode()
+    client.post("/i18n/setlang/", {"language": "es", "next": "/admin/"})  # the switch in the admin's footer
+    page = client.get(f"/admin/core/alert/{spanish_alert.pk}/change/").content.decode()
+    listing = client.get("/admin/core/alert/").content.decode()
     assert "Su estado de ánimo está bajo hoy." in page and "Estado de ánimo 2" in page
     assert "Ánimo bajo" in listing and "mood-low" in listing
-    with translation.override("es"):
-        patient_page = client.get(f"/admin/core/patient/{spanish_alert.patient_id}/change/").content.decode()
+    patient_page = client.get(f"/admin/core/patient/{spanish_alert.patient_id}/change/").content.decode()
     assert "Estado de ánimo 2" in patient_page and "Ánimo bajo" in patient_page
 
 
