@@ -43,7 +43,7 @@ TOTP_TOKEN = re.compile(r"^\d{6}$")
 # The key of the authenticator being set up, in the session that shows it (and nowhere else).
 SETUP_KEY_SESSION_KEY = "two_factor_setup_key"
 
-ENROLLED, RESET = "enrolled", "reset"
+ENROLLED, RESET, TURNED_OFF = "enrolled", "reset", "turned off"
 NOTICES = {
     ENROLLED: (
         gettext_lazy("Two-factor sign-in was set up on your account"),
@@ -61,6 +61,16 @@ NOTICES = {
             "and recovery codes set up before no longer work. A new authenticator app can be set up at the "
             "next sign-in.\n\n"
             "If you did not ask for this, contact your clinic at once."
+        ),
+    ),
+    TURNED_OFF: (
+        gettext_lazy("Two-factor sign-in was turned off on your account"),
+        gettext_lazy(
+            "Two-factor sign-in was just turned off on your account ({username}): signing in now asks for "
+            "your password only.\n\n"
+            "If that was you, there is nothing to do.\n\n"
+            "If it was not you, someone else has signed in to your account: change your password at once, "
+            "turn two-factor sign-in on again, and contact your clinic."
         ),
     ),
 }
@@ -173,8 +183,10 @@ def new_recovery_codes(user) -> list[str]:
 
 
 def turn_off(request: HttpRequest) -> None:
-    """A patient turns two-factor sign-in off: their devices go, this session carries on."""
-    remove_devices(request.user)
+    """A patient turns two-factor sign-in off: their devices go, this session carries on, and the
+    owner is told by e-mail (someone who got in could otherwise remove it unnoticed)."""
+    if remove_devices(request.user):
+        tell_owner(request.user, TURNED_OFF)
     request.session.pop(REQUIRED_KEY, None)
 
 

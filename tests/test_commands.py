@@ -156,6 +156,8 @@ def test_the_setup_link_sets_the_password_once_then_the_clinician_enrols(client,
     again = Client()
     response = again.get(urlparse(link).path)
     assert response.status_code == 200 and "This link has expired" in response.content.decode()
+    # The reset form sends nothing to an account that never had a password: the page says whom to ask.
+    assert "ask the person who gave it to you for a new one" in response.content.decode()
     assert User.objects.get(username="drlink").check_password(CHOSEN)
 
     # The owner signs in with the password they chose and is sent to set up two-factor sign-in.

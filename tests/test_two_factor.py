@@ -244,6 +244,31 @@ def test_a_patient_turns_it_off_with_a_code(client, patient):
     assert not TOTPDevice.objects.filter(user=patient.user).exists()
 
 
+def test_the_owner_is_emailed_when_two_factor_is_turned_off_and_not_when_a_wrong_code_is_given(client, patient):
+    patient.user.email = "pat@example.org"
+    patient.user.save()
+    patient.display_name = "Robin Quill"
+    patient.save()
+    device = confirmed_device(patient.user)
+    client.force_login(patient.user)
+    client.post("/accounts/two-factor/verify/", {"otp_token": current_code(device)})
+    device.refresh_from_db()
+    device.last_t = -1
+    device.save()
+    wrong = f"{(int(current_code(device)) + 500000) % 1000000:06d}"
+    client.post("/accounts/two-factor/", {"action": "off", "otp_token": wrong})
+    assert TOTPDevice.objects.filter(user=patient.user).exists() and not Email.objects.exists()
+
+    device.throttle_reset()
+    client.post("/accounts/two-factor/", {"action": "off", "otp_token": current_code(device)})
+
+    email = Email.objects.get()
+    assert email.to == ["pat@example.org"] and email.status == STATUS.queued
+    assert email.subject == "Two-factor sign-in was turned off on your account"
+    assert "If it was not you, someone else has signed in to your account" in email.message
+    assert_no_health_data(email, "Robin Quill")
+
+
 # --- Superusers reset a lost phone --------------------------------------------------------------
 
 
