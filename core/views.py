@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import compress_string
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -290,20 +292,25 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
     topic = education.get(slug)
     if topic is None:
         raise Http404("No such topic.")
-    # Signed-out visitors all get the same page, and the content changes only with a deploy:
-    # render it once per process. Anyone signed in, or with a message waiting, gets a fresh one.
-    # One copy per language: the same URL serves the English and the Spanish page.
     anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
-    key = (slug, education.active_language())
-    if anonymous and key in _anonymous_pages:
-        return HttpResponse(_anonymous_pages[key])
-    response = render(request, "core/learn_topic.html", {"topic": topic})
-    if anonymous:
-        _anonymous_pages[key] = response.content
+    if not anonymous:  # anyone signed in, or with a message waiting, gets a fresh page
+        return render(request, "core/learn_topic.html", {"topic": topic})
+    # Signed-out visitors all get the same page (it holds nothing of theirs, no CSRF token either),
+    # and the content changes only with a deploy: rendered once per process and language, and kept
+    # compressed too, so that GZipMiddleware does not compress the same page again on every visit.
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    key = (slug, education.active_language(), compressed)
+    if key not in _anonymous_pages:
+        page = render(request, "core/learn_topic.html", {"topic": topic}).content
+        _anonymous_pages[key] = compress_string(page) if compressed else page
+    response = HttpResponse(_anonymous_pages[key])
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 
-_anonymous_pages: dict[tuple[str, str], bytes] = {}
+_anonymous_pages: dict[tuple[str, str, bool], bytes] = {}
 
 
 # --- Health checks ----------------------------------------------------------------------------

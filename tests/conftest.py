@@ -3,6 +3,7 @@ import os
 import django.test
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -92,6 +93,14 @@ def _fresh_page_cache():
     # an earlier test would look current.
     views._anonymous_pages.clear()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request leaves the language it was served in active in the thread (LocaleMiddleware): each
+    # test starts in English, as a management command or e-mail job would.
+    yield
+    translation.deactivate()
 
 
 def pytest_unconfigure(config):
