@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -64,7 +65,9 @@ def contents_version() -> str:
     for name in PRECACHE:
         path = finders.find(name)
         digest.update(name.encode() + (Path(path).read_bytes() if path else b""))
-    digest.update(offline_html().encode())
+    for language, _name in settings.LANGUAGES:  # the same version whatever language asked for it
+        with translation.override(language):
+            digest.update(offline_html().encode())
     digest.update(render_to_string("core/sw.js", {"precache": "[]"}).encode())
     return digest.hexdigest()[:16]
 

@@ -294,13 +294,14 @@ def severity_fits(severity: str, advice: str, least: Callable[[str], str] | None
 # The same reading of the Spanish advice (the glossary's wording: "Deje de tomar isotretinoína y llame
 # de inmediato al médico que se la receta"). Severity is decided on the English advice, the source; the
 # Spanish may not say less than it, so a translation can never weaken a rule.
-STOP_ES = "deje de tomar isotretinoína"
+# "Deje de tomar (la) isotretinoína", not after a "no" or "nunca" ("No deje de tomar…" says the opposite).
+STOP_ES = re.compile(r"(?<!\bno )(?<!\bnunca )\bdeje de tomar (?:la )?isotretinoína")
 CALL_ES = ("llame", "dígale a su médico", "comuníquese con su médico")
 
 
 def minimum_severity_es(advice_es: str) -> str:
     sentences = _sentences(advice_es)
-    if any(STOP_ES in s and not s.startswith("si ") for s in sentences):
+    if any(STOP_ES.search(s) and not s.startswith("si ") for s in sentences):
         return "urgent"
     if any(word in s for s in sentences for word in CALL_ES):
         return "warning"

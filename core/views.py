@@ -301,7 +301,7 @@ def learn_topic(request: HttpRequest, slug: str) -> HttpResponse:
     compressed = "gzip" in request.headers.get("Accept-Encoding", "")
     key = (slug, education.active_language(), compressed)
     if key not in _anonymous_pages:
-        page = render(request, "core/learn_topic.html", {"topic": topic}).content
+        page = render(request, "core/learn_topic.html", {"topic": topic, "switch_next": request.path}).content
         _anonymous_pages[key] = compress_string(page) if compressed else page
     response = HttpResponse(_anonymous_pages[key])
     if compressed:

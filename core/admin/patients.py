@@ -64,9 +64,9 @@ class PatientAdmin(ScopedAdmin):
     list_per_page = 25  # a page a busy clinician reads at a glance; sorted and filtered to the point
     show_full_result_count = False
     actions = ["acknowledge_open_alerts", "export_entries_csv"]
-    fields = ["account", "display_name", "time_zone", "course_start", "course_end", "daily_dose_mg", "weight_kg",
-              "weight_unit", "reminder_time", "contraception_primary", "contraception_secondary", "can_become_pregnant",
-              "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
+    fields = ["account", "display_name", "language", "time_zone", "course_start", "course_end", "daily_dose_mg",
+              "weight_kg", "weight_unit", "reminder_time", "contraception_primary", "contraception_secondary",
+              "can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg", "clinicians"]
     clinician_fields = ["can_become_pregnant", "target_low_mg_per_kg", "target_high_mg_per_kg"]
     filter_horizontal = ["clinicians"]
     change_form_template = "admin/core/patient/change_form.html"

@@ -18,8 +18,27 @@ from .filters import (
 # --- Rules and per-patient overrides ------------------------------------------------------------
 
 
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ["title", "severity", "notify", "threshold", "run_days", "enabled", "message", "advice", "learn_slug",
+                  "learn_anchor", "title_es", "message_es", "advice_es"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The English is the source and the Spanish follows it: an English text changed without its
+        # Spanish would leave Spanish-speaking patients reading the old one.
+        for name in ("title", "message", "advice"):
+            spanish = f"{name}_es"
+            if name in self.changed_data and spanish not in self.changed_data and cleaned.get(spanish):
+                self.add_error(spanish, "The English text above changed: change this one to match, or empty it "
+                                        "(Spanish-speaking patients then read the English).")
+        return cleaned
+
+
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
+    form = RuleForm
     list_display = ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "safety_rule"]
     readonly_fields = ["code"]
     # The English texts are the source (required); the Spanish ones are optional, and where one is
