@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from core import education
 from core.default_rules import DEFAULT_RULES
+from core.models import PREGNANCY_SIGNS, SYMPTOM_GROUPS
 
 from .test_education import GOOD, SLUGS
 
@@ -205,12 +206,23 @@ def test_each_spanish_page_cites_the_english_sources_and_says_which_are_in_engli
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_the_spanish_page_has_the_same_numbers_as_the_english_one(slug):
-    """No number lost and none invented (dates are written the Spanish way, with the same numbers)."""
+    """No number lost and none invented (dates are written the Spanish way, with the same numbers).
+
+    The one number only Spanish pages have: the 988 Lifeline's "press 2" for Spanish."""
     def numbers(text: str) -> set[str]:
         return set(re.findall(r"\d+", text))
 
     en, es = english(slug), spanish(slug)
-    assert numbers(f"{es.title} {es.summary} {es.text}") == numbers(f"{en.title} {en.summary} {en.text}")
+    es_text = f"{es.title} {es.summary} {es.text}".replace("marque 2", "marque")
+    assert numbers(es_text) == numbers(f"{en.title} {en.summary} {en.text}")
+
+
+@pytest.mark.parametrize(("slug", "anchor"), [("mood", "get-help-now"), ("warning-signs", "self_harm")])
+def test_the_988_advice_in_spanish_says_how_to_reach_a_spanish_speaker(slug, anchor):
+    """988lifeline.org: "Spanish-language (Press 2)" on a call; text "AYUDA" for Spanish by text."""
+    section = re.split(r"<h[1-6]", spanish(slug).html.split(f'id="{anchor}"', 1)[1], maxsplit=1)[0]
+    assert "marque 2" in section and "AYUDA" in section and "988" in section
+    assert "marque 2" not in english(slug).html and "AYUDA" not in english(slug).html
 
 
 TU = re.compile(r"\b(tú|tu|tus|te|ti|contigo|tienes|puedes|debes|eres|estás|quieres|necesitas|sientes|tomas|"
@@ -236,3 +248,16 @@ def test_the_urgent_advice_reads_the_same_as_everywhere_else():
 def test_the_spanish_files_match_the_english_file_names():
     content = Path(education.CONTENT_DIR)
     assert sorted(p.name for p in (content / "es").glob("*.md")) == sorted(p.name for p in content.glob("*.md"))
+
+
+def test_the_spanish_warning_signs_headings_are_the_checklist_labels_word_for_word():
+    """A patient who ticks a sign in the Spanish diary finds the same words as a heading on the page."""
+    html = spanish("warning-signs").html
+    headings = dict(re.findall(r'<h[23] id="([\w-]+)">(.*?)</h[23]>', html))
+    with translation.override("es"):
+        for group, symptoms in SYMPTOM_GROUPS:
+            for symptom in symptoms:
+                if symptom not in PREGNANCY_SIGNS:
+                    assert headings[symptom.value] == escape(symptom.label), symptom
+            if not set(symptoms) <= set(PREGNANCY_SIGNS):
+                assert escape(group) in headings.values(), group

@@ -270,7 +270,7 @@ def test_the_mood_check_thanks_in_spanish_with_a_spanish_band(client, patient):
     spanish_client(client, patient)
     with translation.override("es"):
         response = client.post("/mood-check/", {"q1": "0", "q2": "1"}, follow=True)
-    assert "Gracias. Su revisión del estado de ánimo quedó guardada (resultado: PHQ-2 negativo)." in \
+    assert "Gracias. Su evaluación del estado de ánimo quedó guardada (resultado: PHQ-2 negativo)." in \
         response.content.decode()
     assert patient.mood_checks.get().band == "PHQ-2 negative"  # the stored record stays English
 

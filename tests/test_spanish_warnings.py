@@ -148,7 +148,11 @@ def test_a_positive_pregnancy_test_has_a_spanish_date(patient):
 def test_a_mood_check_finding_is_worded_in_both_languages(patient):
     services.mood_check_save(patient=patient, answers=[2, 2, 2, 2, 2, 1, 1, 1, 0], on=TODAY)
     alert = Alert.objects.get(patient=patient, rule_code="phq9-moderate")
-    assert (alert.detail, alert.detail_es) == ("PHQ-9 total 13 (moderate)", "Total del PHQ-9: 13 (moderado)")
+    assert (alert.detail, alert.detail_es) == ("PHQ-9 total 13 (moderate)", "Total del PHQ-9: 13 (moderada)")
+    # One Spanish name for the mood check, as on its page and in the menus.
+    assert alert.message_es.startswith("Su evaluación del estado de ánimo muestra")
+    with translation.override("es"):
+        assert str(translation.gettext("Mood check")) == "Evaluación del estado de ánimo"
 
 
 def test_the_mood_drop_line_keeps_american_numbers_in_spanish(patient):

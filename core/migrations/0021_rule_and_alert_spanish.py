@@ -96,7 +96,7 @@ TEXTS = {
         "message": "Your mood check shows you have felt down or lost interest in things on many days.",
         "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you start to feel sad or lose interest in activities you once enjoyed. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "title_es": "PHQ-2 positivo",
-        "message_es": "Su cuestionario del estado de ánimo muestra que muchos días ha tenido el ánimo decaído o poco interés en las cosas.",
+        "message_es": "Su evaluación del estado de ánimo muestra que muchos días ha tenido el ánimo decaído o poco interés en las cosas.",
         "advice_es": "Deje de tomar isotretinoína y llame de inmediato al médico que se la receta: la Guía del medicamento dice que lo haga si empieza a sentirse triste o pierde el interés en actividades que antes disfrutaba. Si siente que no está a salvo, llame o envíe un mensaje de texto al 988, o llame al 911 si está en peligro.",
     },
     "phq9-moderate": {
@@ -104,7 +104,7 @@ TEXTS = {
         "message": "Your mood check shows moderate or moderately severe symptoms of depression.",
         "advice": "Stop taking isotretinoin and call your prescriber right away: the Medication Guide says to do this if you have signs of depression. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "title_es": "PHQ-9 moderado o moderadamente grave",
-        "message_es": "Su cuestionario del estado de ánimo muestra síntomas de depresión moderados o moderadamente graves.",
+        "message_es": "Su evaluación del estado de ánimo muestra síntomas de depresión moderados o moderadamente graves.",
         "advice_es": "Deje de tomar isotretinoína y llame de inmediato al médico que se la receta: la Guía del medicamento dice que lo haga si tiene señales de depresión. Si siente que no está a salvo, llame o envíe un mensaje de texto al 988, o llame al 911 si está en peligro.",
     },
     "phq9-severe": {
@@ -112,7 +112,7 @@ TEXTS = {
         "message": "Your mood check shows severe symptoms of depression.",
         "advice": "Stop taking isotretinoin and call your prescriber right away. If you feel unsafe, call or text 988, or call 911 if you are in danger.",
         "title_es": "PHQ-9 grave",
-        "message_es": "Su cuestionario del estado de ánimo muestra síntomas graves de depresión.",
+        "message_es": "Su evaluación del estado de ánimo muestra síntomas graves de depresión.",
         "advice_es": "Deje de tomar isotretinoína y llame de inmediato al médico que se la receta. Si siente que no está a salvo, llame o envíe un mensaje de texto al 988, o llame al 911 si está en peligro.",
     },
     "phq9-item9": {
@@ -120,7 +120,7 @@ TEXTS = {
         "message": "You told us you have had thoughts that you would be better off dead or of hurting yourself.",
         "advice": "You are not alone. Get help now: call or text 988, or call 911 if you are in danger. Then stop taking isotretinoin and call your prescriber right away.",
         "title_es": "PHQ-9 pregunta 9 (pensamientos de muerte o de hacerse daño)",
-        "message_es": "Usted nos dijo que ha pensado que estaría mejor muerto(a) o en hacerse daño.",
+        "message_es": "Usted nos dijo que ha tenido pensamientos de que estaría mejor muerto(a) o de hacerse daño.",
         "advice_es": "No está solo ni sola. Busque ayuda ahora: llame o envíe un mensaje de texto al 988, o llame al 911 si está en peligro. Después, deje de tomar isotretinoína y llame de inmediato al médico que se la receta.",
     },
     "pregnancy-test-due": {
