@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from core import education, services
-from core.models import Alert, MoodCheck, PregnancyTest, Rule
+from core.models import Alert, MoodCheck, Patient, PregnancyTest, Rule
 from tests.e2e.conftest import VIEWPORTS, sign_in_staff
 from tests.factories import PASSWORD, ClinicianFactory, EntryFactory, PatientFactory, patient_today
 
@@ -121,6 +121,13 @@ def test_no_page_is_wider_than_a_360_px_phone(server, phone):
     phone.get_by_role("button", name="Continue").click()
     phone.locator("input[name=q9]").first.wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    # The same pages in Spanish, whose words run longer (issue 25).
+    Patient.objects.filter(pk=patient.pk).update(language="es")
+    assert too_wide(phone, server.url, patient_pages) == {}
+    assert phone.locator("html").get_attribute("lang") == "es"
+    phone.context.clear_cookies()
+    phone.context.add_cookies([{"name": "django_language", "value": "es", "url": server.url}])
+    assert too_wide(phone, server.url, PUBLIC) == {}
 
     doctor = ClinicianFactory(username="dr_narrow", first_name="Dana", last_name="Reyes")
     patient.clinicians.add(doctor)
