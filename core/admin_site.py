@@ -7,6 +7,8 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Alert, DiaryEntry, Patient
 
@@ -68,9 +70,9 @@ def patients_without_recent_entry(queryset):
 
 
 class IsodiaryAdminSite(admin.AdminSite):
-    site_header = "isodiary · clinician review"
-    site_title = "isodiary admin"
-    index_title = "Review"
+    site_header = _("isodiary · clinician review")
+    site_title = _("isodiary admin")
+    index_title = _("Review")
     # The sidebar rebuilds the whole app list on every page; the breadcrumbs and index do the job.
     enable_nav_sidebar = False
 
@@ -89,14 +91,15 @@ class IsodiaryAdminSite(admin.AdminSite):
         def plain_numbers_only(request, *args, **kwargs):
             query = [(key, value) for key, values in request.GET.lists() if key != SEARCH_VAR for value in values]
             if not all(plain_numbers(value) and plain_year(key, value) for key, value in query):
-                return HttpResponseBadRequest("That address has a number out of range: go back to the list.")
+                return HttpResponseBadRequest(gettext("That address has a number out of range: go back to the list."))
             if not all(plain_lookup(key) for key, _value in query):
-                return HttpResponseBadRequest("That address has a filter the list does not offer: go back to the list.")
+                return HttpResponseBadRequest(
+                    gettext("That address has a filter the list does not offer: go back to the list."))
             selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.method == "POST" else []
             # The admin filters an action's queryset by the ticked ids as sent: one that is not an id
             # raises ValueError inside Django's action handling, one past the range fails in the database.
             if not all(as_id(value) is not None for value in selected):
-                return HttpResponseBadRequest("That is not a valid selection: tick the rows in the list.")
+                return HttpResponseBadRequest(gettext("That is not a valid selection: tick the rows in the list."))
             return view(request, *args, **kwargs)
 
         return super().admin_view(plain_numbers_only, cacheable)

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,18 +37,19 @@ class UserAdmin(BaseUserAdmin):
         app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         return super().get_queryset(request).annotate(has_two_factor=Exists(app))
 
-    @admin.display(description="two-factor", boolean=True, ordering="has_two_factor")
+    @admin.display(description=_("two-factor"), boolean=True, ordering="has_two_factor")
     def two_factor(self, obj) -> bool:
         return obj.has_two_factor
 
-    @admin.action(description="Reset two-factor sign-in (lost phone): they set it up again at next sign-in")
+    @admin.action(description=_("Reset two-factor sign-in (lost phone): they set it up again at next sign-in"))
     def reset_two_factor(self, request, queryset):
         if not request.user.is_superuser:
             raise PermissionDenied
         users = list(queryset)
         for user in users:
             twofactor.reset_for(request, user)
-        self.message_user(request, f"Two-factor sign-in reset for {', '.join(u.get_username() for u in users)}.",
+        names = ", ".join(u.get_username() for u in users)
+        self.message_user(request, gettext("Two-factor sign-in reset for %(names)s.") % {"names": names},
                           messages.SUCCESS)
 
 

@@ -11,6 +11,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import services
 from ..models import (
@@ -29,10 +31,10 @@ from .filters import (
 
 
 class AcknowledgeForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTES_MAX_LENGTH,
-        help_text="Optional. Seen by clinicians and in the audit trail, never by the patient.",
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTES_MAX_LENGTH,
+        help_text=_("Optional. Seen by clinicians and in the audit trail, never by the patient."),
     )
 
 
@@ -65,46 +67,47 @@ class AlertAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_rule_title()
 
-    @admin.display(description="rule", ordering="rule_title")
+    @admin.display(description=_("rule"), ordering="rule_title")
     def rule(self, obj: Alert):
         return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
 
-    @admin.display(description="message")
+    @admin.display(description=_("message"))
     def message_text(self, obj: Alert) -> str:
         return in_language(obj, "message")
 
-    @admin.display(description="advice")
+    @admin.display(description=_("advice"))
     def advice_text(self, obj: Alert) -> str:
         return in_language(obj, "advice")
 
-    @admin.display(description="severity", ordering="-level")
+    @admin.display(description=_("severity"), ordering="-level")
     def badge(self, obj: Alert):
         return severity_badge(obj.level)
 
-    @admin.display(description="clinician e-mailed", ordering="emailed_at")
+    @admin.display(description=_("clinician e-mailed"), ordering="emailed_at")
     def notified(self, obj: Alert):
         if obj.emailed_at:
             return date_format(timezone.localtime(obj.emailed_at), "SHORT_DATETIME_FORMAT")
-        return "queued" if obj.email_queued_at else "–"
+        return gettext("queued") if obj.email_queued_at else "–"
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def status(self, obj: Alert) -> str:
         if obj.acknowledged_at:
-            who = obj.acknowledged_by.get_username() if obj.acknowledged_by else "a deleted user"
+            who = obj.acknowledged_by.get_username() if obj.acknowledged_by else gettext("a deleted user")
             when = date_format(timezone.localtime(obj.acknowledged_at), "SHORT_DATETIME_FORMAT")
-            return f"acknowledged by {who}, {when}"
+            return gettext("acknowledged by %(who)s, %(when)s") % {"who": who, "when": when}
         if obj.resolved_at:
-            return "no longer holds"
-        return "open"
+            return gettext("no longer holds")
+        return gettext("open")
 
-    @admin.action(description="Acknowledge with an outcome…", permissions=["change"])
+    @admin.action(description=_("Acknowledge with an outcome…"), permissions=["change"])
     def acknowledge(self, request, queryset):
         """An intermediate page (as Django's delete action has) asks for the outcome and a note."""
         form = AcknowledgeForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
             done = services.acknowledge(alerts=queryset, user=request.user, **form.cleaned_data)
             count = len(done.now)
-            self.message_user(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.", messages.SUCCESS)
+            message = ngettext("%(count)d alert acknowledged.", "%(count)d alerts acknowledged.", count)
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
             self.acknowledged_first(request, done.earlier)
             return None
         alerts = list(queryset.to_clinician().select_related("patient__user"))
@@ -113,7 +116,7 @@ class AlertAdmin(ScopedAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Acknowledge alerts",
+            "title": gettext("Acknowledge alerts"),
             "opts": self.model._meta,
             "form": form,
             "alerts": alerts,
@@ -125,18 +128,14 @@ class AlertAdmin(ScopedAdmin):
     def acknowledged_first(self, request, alerts: list[Alert]) -> None:
         """Tell the clinician which alerts someone else acknowledged first: their outcome is kept."""
         for alert in alerts:
-            who = alert.acknowledged_by.get_username() if alert.acknowledged_by else "a deleted user"
-            self.message_user(
-                request,
-                f"{alert} was already acknowledged by {who} at "
-                f"{date_format(timezone.localtime(alert.acknowledged_at), 'SHORT_DATETIME_FORMAT')}: their outcome "
-                "and note are kept, "
-                "yours was not saved.",
-                messages.WARNING,
-            )
+            who = alert.acknowledged_by.get_username() if alert.acknowledged_by else gettext("a deleted user")
+            when = date_format(timezone.localtime(alert.acknowledged_at), "SHORT_DATETIME_FORMAT")
+            message = gettext("%(alert)s was already acknowledged by %(who)s at %(when)s: their outcome and note are "
+                              "kept, yours was not saved.")
+            self.message_user(request, message % {"alert": alert, "who": who, "when": when}, messages.WARNING)
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Alert queue", **(extra_context or {})})
+        return super().changelist_view(request, {"title": gettext("Alert queue"), **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         alert = self.get_object(request, object_id)
@@ -161,7 +160,7 @@ class AlertAdmin(ScopedAdmin):
             if request.method == "POST":  # acknowledged by someone else since this form was shown
                 self.acknowledged_first(request, [alert])
             else:
-                self.message_user(request, "This alert is already acknowledged.", messages.INFO)
+                self.message_user(request, gettext("This alert is already acknowledged."), messages.INFO)
             return redirect("admin:core_alert_change", alert.pk)
         if alert.for_patient_only:
             self.message_user(request, PATIENT_ONLY_MESSAGE, messages.INFO)
@@ -173,11 +172,11 @@ class AlertAdmin(ScopedAdmin):
             if done.earlier:  # another clinician's acknowledgement came first, since the form was shown
                 self.acknowledged_first(request, done.earlier)
                 return redirect("admin:core_alert_change", alert.pk)
-            self.message_user(request, "Alert acknowledged.", messages.SUCCESS)
+            self.message_user(request, gettext("Alert acknowledged."), messages.SUCCESS)
             return redirect("admin:core_alert_changelist")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Acknowledge alert",
+            "title": gettext("Acknowledge alert"),
             "opts": self.model._meta,
             "form": form,
             "alerts": [alert],
@@ -186,10 +185,13 @@ class AlertAdmin(ScopedAdmin):
                                 status=400 if form.is_bound else 200)
 
 
-PATIENT_ONLY_MESSAGE = ("Findings for the patient only (their rule tells the patient what to do) are not open "
-                        "items: there is nothing to acknowledge.")
+PATIENT_ONLY_MESSAGE = _("Findings for the patient only (their rule tells the patient what to do) are not open "
+                         "items: there is nothing to acknowledge.")
 
 
 def urgent_left_message(count: int) -> str:
-    return (f"{count} urgent alert{'s' if count != 1 else ''} left open: acknowledge each one from the alert "
-            "queue, with its own outcome.")
+    return ngettext(
+        "%(count)d urgent alert left open: acknowledge each one from the alert queue, with its own outcome.",
+        "%(count)d urgent alerts left open: acknowledge each one from the alert queue, with its own outcome.",
+        count,
+    ) % {"count": count}

@@ -6,10 +6,12 @@ from collections import Counter
 from django.contrib import admin
 from django.http import Http404
 from django.utils.html import format_html
+from django.utils.translation import pgettext
 
 from .. import audit
 from ..models import (
     SEVERITY_LEVEL,
+    Severity,
 )
 
 PATIENT_CHART_DAYS = 90
@@ -21,8 +23,10 @@ LEVEL_NAME = {level: severity.value for severity, level in SEVERITY_LEVEL.items(
 
 
 def severity_badge(level: int | None):
-    label = LEVEL_NAME.get(level, "none")
-    return format_html('<span class="iso-badge iso-{}">{}</span>', label, label)
+    """The severity's name, in the reader's language (the class stays the English code)."""
+    code = LEVEL_NAME.get(level, "none")
+    shown = Severity(code).label.lower() if code in Severity.values else pgettext("severity", "none")
+    return format_html('<span class="iso-badge iso-{}">{}</span>', code, shown)
 
 
 def titles_with_counts(alerts) -> str:

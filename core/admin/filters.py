@@ -4,17 +4,19 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..admin_site import NO_ENTRY_DAYS, as_id, patients_without_recent_entry
-from ..models import Alert, Patient, Rule
+from ..models import Alert, Patient, Rule, in_language
 
 
 class OpenUrgentFilter(admin.SimpleListFilter):
-    title = "open urgent alert"
+    title = _("open urgent alert")
     parameter_name = "urgent"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has an open urgent alert"), ("no", "No open urgent alert")]
+        return [("yes", _("Has an open urgent alert")), ("no", _("No open urgent alert"))]
 
     def queryset(self, request, queryset):
         urgent = Exists(Alert.objects.needs_clinician().filter(patient=OuterRef("pk"), severity="urgent"))
@@ -26,11 +28,11 @@ class OpenUrgentFilter(admin.SimpleListFilter):
 
 
 class NoRecentEntryFilter(admin.SimpleListFilter):
-    title = "recent entries"
+    title = _("recent entries")
     parameter_name = "quiet"
 
     def lookups(self, request, model_admin):
-        return [(str(NO_ENTRY_DAYS), f"No entry for {NO_ENTRY_DAYS}+ days")]
+        return [(str(NO_ENTRY_DAYS), gettext("No entry for %(days)s+ days") % {"days": NO_ENTRY_DAYS})]
 
     def queryset(self, request, queryset):
         if self.value() == str(NO_ENTRY_DAYS):
@@ -41,7 +43,7 @@ class NoRecentEntryFilter(admin.SimpleListFilter):
 class AssignedClinicianFilter(admin.SimpleListFilter):
     """Choices are only the clinicians of patients the user may see, never the whole staff list."""
 
-    title = "assigned clinician"
+    title = _("assigned clinician")
     parameter_name = "clinician"
 
     def lookups(self, request, model_admin):
@@ -62,16 +64,16 @@ class AlertStatusFilter(admin.SimpleListFilter):
     """Open alerts that need a clinician by default: the queue is what still needs a clinician's
     eyes. Findings for the patient only are listed on their own, never as open items."""
 
-    title = "acknowledged"
+    title = _("acknowledged")
     parameter_name = "acknowledged"
 
     def lookups(self, request, model_admin):
         return [
-            (None, "No: open"),
-            ("patient", "For the patient only (nothing to acknowledge)"),
-            ("withdrawn", "No: no longer holds (edited, or a stronger finding stands)"),
-            ("yes", "Yes"),
-            ("all", "All"),
+            (None, _("No: open")),
+            ("patient", _("For the patient only (nothing to acknowledge)")),
+            ("withdrawn", _("No: no longer holds (edited, or a stronger finding stands)")),
+            ("yes", _("Yes")),
+            ("all", _("All")),
         ]
 
     def choices(self, changelist):
@@ -105,12 +107,12 @@ class RuleFilter(admin.SimpleListFilter):
     """Rule codes from the rule table: a short fixed list, where a DISTINCT over every alert the
     clinician can see would grow with the record."""
 
-    title = "rule"
+    title = _("rule")
     parameter_name = "rule_code"
 
     def lookups(self, request, model_admin):
-        rows = Rule.objects.order_by("title").values_list("code", "title")
-        return [(code, f"{title} ({code})") for code, title in rows]
+        rows = Rule.objects.order_by("title").values_list("code", "title", "title_es", named=True)
+        return [(rule.code, f"{in_language(rule, 'title')} ({rule.code})") for rule in rows]
 
     def queryset(self, request, queryset):
         return queryset.filter(rule_code=self.value()) if self.value() else queryset
@@ -120,7 +122,7 @@ class VisiblePatientFilter(admin.SimpleListFilter):
     """Choices are the patients the user may see (at most a clinician's list), not a DISTINCT over
     every related row."""
 
-    title = "patient"
+    title = _("patient")
     parameter_name = "patient__id__exact"
 
     def lookups(self, request, model_admin):

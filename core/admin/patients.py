@@ -14,6 +14,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import audit, selectors, services
 from ..admin_site import as_id
@@ -102,7 +105,7 @@ class PatientAdmin(ScopedAdmin):
         return super().get_ordering(request)
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Patients", **(extra_context or {})})
+        return super().changelist_view(request, {"title": gettext("Patients"), **(extra_context or {})})
 
     def get_fields(self, request, obj=None):
         # A new profile (superusers only) picks its user; an existing one names it, unlinked: the
@@ -118,42 +121,42 @@ class PatientAdmin(ScopedAdmin):
         # The profile is the patient's own; a clinician sets only the course fields that are theirs.
         return [name for name in self.fields if name not in self.clinician_fields]
 
-    @admin.display(description="user")
+    @admin.display(description=_("user"))
     def account(self, obj: Patient) -> str:
         full_name = obj.user.get_full_name()
         return f"{obj.user.get_username()} ({full_name})" if full_name else obj.user.get_username()
 
-    @admin.display(description="name", ordering="display_name")
+    @admin.display(description=_("name"), ordering="display_name")
     def name(self, obj: Patient) -> str:
         return obj.name
 
-    @admin.display(description="course day", ordering=F("course_start").desc(nulls_last=True))
+    @admin.display(description=_("course day"), ordering=F("course_start").desc(nulls_last=True))
     def course_day(self, obj: Patient):
         return obj.course_day() or "–"
 
-    @admin.display(description="last entry", ordering=F("last_entry_date").desc(nulls_last=True))
+    @admin.display(description=_("last entry"), ordering=F("last_entry_date").desc(nulls_last=True))
     def last_entry(self, obj: Patient):
-        return obj.last_entry_date or "never"
+        return obj.last_entry_date or gettext("never")
 
-    @admin.display(description=f"days logged ({LOGGED_DAYS})", ordering="logged_14")
+    @admin.display(description=format_lazy(_("days logged ({days})"), days=LOGGED_DAYS), ordering="logged_14")
     def days_logged(self, obj: Patient) -> int:
         return obj.logged_14
 
-    @admin.display(description="needs attention", ordering=F("open_level").desc(nulls_last=True))
+    @admin.display(description=_("needs attention"), ordering=F("open_level").desc(nulls_last=True))
     def needs_attention(self, obj: Patient):
         if obj.open_level is None:
             return severity_badge(None)
-        return format_html("{} since {}", severity_badge(obj.open_level),
-                           date_format(timezone.localtime(obj.waiting_since), "SHORT_DATETIME_FORMAT"))
+        return format_html(gettext("{badge} since {when}"), badge=severity_badge(obj.open_level),
+                           when=date_format(timezone.localtime(obj.waiting_since), "SHORT_DATETIME_FORMAT"))
 
-    @admin.display(description="open findings")
+    @admin.display(description=_("open findings"))
     def open_findings(self, obj: Patient) -> str:
         return titles_with_counts(obj.open_for_clinician) or "–"
 
     def has_acknowledge_permission(self, request) -> bool:
         return request.user.has_perm("core.change_alert")
 
-    @admin.action(description="Acknowledge the open non-urgent alerts of the selected patients…",
+    @admin.action(description=_("Acknowledge the open non-urgent alerts of the selected patients…"),
                   permissions=["acknowledge"])
     def acknowledge_open_alerts(self, request, queryset):
         """Review by patient: one outcome and note for all the selected patients' open alerts that
@@ -171,19 +174,26 @@ class PatientAdmin(ScopedAdmin):
             count = len(services.acknowledge(alerts=routine.filter(pk__in=seen), user=request.user,
                                              **form.cleaned_data).now) if alerts else 0
             if count:
-                self.message_user(request, f"{count} alert{'s' if count != 1 else ''} of {len(patients)} "
-                                  f"patient{'s' if len(patients) != 1 else ''} acknowledged.", messages.SUCCESS)
+                # "3 alerts of 2 patients acknowledged.": the plural of each noun follows its own number.
+                alerts_done = ngettext("%(count)d alert", "%(count)d alerts", count) % {"count": count}
+                of_patients = ngettext("%(count)d patient", "%(count)d patients", len(patients)) % {
+                    "count": len(patients)}
+                self.message_user(request, gettext("%(alerts)s of %(patients)s acknowledged.") % {
+                    "alerts": alerts_done, "patients": of_patients}, messages.SUCCESS)
             elif not alerts:
-                self.message_user(request, "The selected patients have no open non-urgent alerts.", messages.INFO)
+                self.message_user(request, gettext("The selected patients have no open non-urgent alerts."),
+                                  messages.INFO)
             if len(alerts) > count:
-                self.message_user(request, f"{len(alerts) - count} alert{'s' if len(alerts) - count != 1 else ''} "
-                                  "not on the confirmation page (new since) left open.", messages.WARNING)
+                left = len(alerts) - count
+                message = ngettext("%(count)d alert not on the confirmation page (new since) left open.",
+                                   "%(count)d alerts not on the confirmation page (new since) left open.", left)
+                self.message_user(request, message % {"count": left}, messages.WARNING)
             if urgent_left:
                 self.message_user(request, urgent_left_message(urgent_left), messages.WARNING)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Acknowledge open alerts by patient",
+            "title": gettext("Acknowledge open alerts by patient"),
             "opts": self.model._meta,
             "form": form,
             "alerts": alerts,
@@ -196,7 +206,7 @@ class PatientAdmin(ScopedAdmin):
         return TemplateResponse(request, "admin/core/alert/acknowledge.html", context,
                                 status=400 if form.is_bound else 200)
 
-    @admin.action(description="Download entries of the selected patients as CSV", permissions=["view"])
+    @admin.action(description=_("Download entries of the selected patients as CSV"), permissions=["view"])
     def export_entries_csv(self, request, queryset):
         patients = list(queryset.select_related("user"))
         audit.record_access(request, patients, "export")
@@ -223,7 +233,7 @@ class PatientAdmin(ScopedAdmin):
         alerts = Alert.objects.filter(patient=patient).select_related("acknowledged_by").with_rule_title()
         extra_context = {
             **(extra_context or {}),
-            "title": f"Patient: {patient.name}",
+            "title": gettext("Patient: %(name)s") % {"name": patient.name},
             "chart": build_chart(entries, start, today),
             "recent_entries": sorted(entries, key=lambda e: e.date, reverse=True)[:14],
             "open_alerts": alerts.needs_clinician().urgent_first()[:50],
@@ -250,14 +260,15 @@ class PatientAdmin(ScopedAdmin):
             start = date.fromisoformat(request.GET.get("start") or (today - timedelta(days=29)).isoformat())
             end = date.fromisoformat(request.GET.get("end") or today.isoformat())
         except ValueError:
-            return HttpResponseBadRequest("Dates must be written YYYY-MM-DD.")
+            return HttpResponseBadRequest(gettext("Dates must be written YYYY-MM-DD."))
         if start > end or (end - start).days >= SUMMARY_MAX_DAYS:
-            return HttpResponseBadRequest(f"Choose a start before the end, at most {SUMMARY_MAX_DAYS} days apart.")
+            return HttpResponseBadRequest(gettext("Choose a start before the end, at most %(days)d days apart.")
+                                          % {"days": SUMMARY_MAX_DAYS})
         audit.record_access(request, [patient], "visit summary")
         entries = list(DiaryEntry.objects.for_patient(patient).between(start, end).order_by("date"))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Visit summary: {patient.name}",
+            "title": gettext("Visit summary: %(name)s") % {"name": patient.name},
             "patient": patient,
             "start": start,
             "end": end,

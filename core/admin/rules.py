@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .. import models, services
 from ..models import (
@@ -31,8 +32,8 @@ class RuleForm(forms.ModelForm):
         for name in ("title", "message", "advice"):
             spanish = f"{name}_es"
             if name in self.changed_data and spanish not in self.changed_data and cleaned.get(spanish):
-                self.add_error(spanish, "The English text above changed: change this one to match, or empty it "
-                                        "(Spanish-speaking patients then read the English).")
+                self.add_error(spanish, _("The English text above changed: change this one to match, or empty it "
+                                          "(Spanish-speaking patients then read the English)."))
         return cleaned
 
 
@@ -46,14 +47,14 @@ class RuleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "title", "severity", "notify", "threshold", "run_days", "enabled", "message",
                            "advice", "learn_slug", "learn_anchor"]}),
-        ("Spanish (optional: where a text is empty, the English is shown)",
+        (_("Spanish (optional: where a text is empty, the English is shown)"),
          {"fields": ["title_es", "message_es", "advice_es"]}),
     ]
 
     def has_add_permission(self, request):
         return False  # a rule's logic lives in core.rules: codes come from the data migration
 
-    @admin.display(boolean=True, description="safety rule")
+    @admin.display(boolean=True, description=_("safety rule"))
     def safety_rule(self, obj: Rule) -> bool:
         return obj.locked
 
@@ -78,7 +79,7 @@ class RuleOverrideForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("threshold") is None and cleaned.get("run_days") is None:
-            raise forms.ValidationError("Set a threshold, a number of days, or both.")
+            raise forms.ValidationError(_("Set a threshold, a number of days, or both."))
         return cleaned
 
 

@@ -32,9 +32,9 @@ class Notify(models.TextChoices):
     """Who a rule's finding is for (issue 23). Every finding is shown to the patient; the route says
     whether it also needs a clinician, and how soon. An urgent finding is always `now`."""
 
-    PATIENT = "patient", "The patient only (their advice; not the queue, not e-mailed)"
-    DIGEST = "digest", "Also the clinician: the alert queue and the daily digest"
-    NOW = "now", "Also the clinician at once: e-mail within minutes, escalation"
+    PATIENT = "patient", _("The patient only (their advice; not the queue, not e-mailed)")
+    DIGEST = "digest", _("Also the clinician: the alert queue and the daily digest")
+    NOW = "now", _("Also the clinician at once: e-mail within minutes, escalation")
 
 
 # --- Rules and alerts -------------------------------------------------------------------------
@@ -87,17 +87,17 @@ class Rule(models.Model):
     )
     enabled = models.BooleanField(default=True)
     notify = models.CharField(
-        "who is told", max_length=10, choices=Notify.choices, default=Notify.DIGEST,
-        help_text="Applies to new findings; those already raised keep the route they were given.",
+        _("who is told"), max_length=10, choices=Notify.choices, default=Notify.DIGEST,
+        help_text=_("Applies to new findings; those already raised keep the route they were given."),
     )
-    message = models.CharField("one-line explanation", max_length=300)
-    advice = models.CharField("what to do", max_length=500)
+    message = models.CharField(_("one-line explanation"), max_length=300)
+    advice = models.CharField(_("what to do"), max_length=500)
     # Spanish: optional, English shown where it is empty. Severity is decided on the English advice;
     # the Spanish may not say less (clean).
-    title_es = models.CharField("title (Spanish)", max_length=100, blank=True)
-    message_es = models.CharField("one-line explanation (Spanish)", max_length=300, blank=True)
-    advice_es = models.CharField("what to do (Spanish)", max_length=500, blank=True)
-    learn_slug = models.SlugField("education page", max_length=50)
+    title_es = models.CharField(_("title (Spanish)"), max_length=100, blank=True)
+    message_es = models.CharField(_("one-line explanation (Spanish)"), max_length=300, blank=True)
+    advice_es = models.CharField(_("what to do (Spanish)"), max_length=500, blank=True)
+    learn_slug = models.SlugField(_("education page"), max_length=50)
     learn_anchor = models.SlugField(max_length=50, blank=True)
 
     class Meta:
@@ -247,10 +247,10 @@ class AlertQuerySet(ClinicianScopedQuerySet):
 
 
 class Outcome(models.TextChoices):
-    CONTACTED = "contacted", "Contacted the patient"
-    ADVISED_STOP = "advised_stop", "Advised to stop"
-    NO_ACTION = "no_action", "Reviewed, no action"
-    OTHER = "other", "Other"
+    CONTACTED = "contacted", _("Contacted the patient")
+    ADVISED_STOP = "advised_stop", _("Advised to stop")
+    NO_ACTION = "no_action", _("Reviewed, no action")
+    OTHER = "other", _("Other")
 
 
 class Alert(models.Model):
@@ -258,8 +258,8 @@ class Alert(models.Model):
     (core/episodes.py), or one course finding such as a mood check (`source`)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
-    first_day = models.DateField("first day")
-    last_day = models.DateField("last day")
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
     days = models.PositiveSmallIntegerField(default=1)
     # What raised an alert that is not about diary entries: "mood-check:<id>", "pregnancy-test:<id>",
     # "test-due:<date>". Empty for entry alerts.
@@ -269,20 +269,20 @@ class Alert(models.Model):
     level = models.PositiveSmallIntegerField(editable=False)
     # Who the finding is for, copied from its rule when raised (Rule.notify_for), so that a change
     # to the rule applies to new findings only.
-    notify = models.CharField("who is told", max_length=10, choices=Notify.choices, default=Notify.DIGEST)
+    notify = models.CharField(_("who is told"), max_length=10, choices=Notify.choices, default=Notify.DIGEST)
     message = models.CharField(max_length=300)
     advice = models.CharField(max_length=500)
-    detail = models.CharField("latest value", max_length=300, blank=True)
+    detail = models.CharField(_("latest value"), max_length=300, blank=True)
     # The same texts in Spanish, stored as raised (empty: the rule had none; in_language shows the
     # English). Nullable so that SQLite adds the columns in place (a rebuilt table would lose its triggers).
     message_es = models.CharField(max_length=300, null=True, blank=True)
     advice_es = models.CharField(max_length=500, null=True, blank=True)
-    detail_es = models.CharField("latest value (Spanish)", max_length=300, null=True, blank=True)
-    worst_es = models.CharField("worst value (Spanish)", max_length=300, null=True, blank=True)
+    detail_es = models.CharField(_("latest value (Spanish)"), max_length=300, null=True, blank=True)
+    worst_es = models.CharField(_("worst value (Spanish)"), max_length=300, null=True, blank=True)
     # The symptom codes of a red-flag or pregnancy-risk episode, for the advice shown for each sign.
     # Nullable so that SQLite adds the column in place (a rebuilt table would lose its triggers).
-    signs = models.JSONField("signs reported", null=True, blank=True)
-    worst = models.CharField("worst value", max_length=300, blank=True)
+    signs = models.JSONField(_("signs reported"), null=True, blank=True)
+    worst = models.CharField(_("worst value"), max_length=300, blank=True)
     learn_url = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -294,8 +294,8 @@ class Alert(models.Model):
     note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     # Set by send_notifications: when the alert was taken into an e-mail (claimed, so that no
     # other run takes it), when that e-mail was delivered, and when it was escalated.
-    email_queued_at = models.DateTimeField("e-mail queued", null=True, blank=True)
-    emailed_at = models.DateTimeField("clinician e-mailed", null=True, blank=True)
+    email_queued_at = models.DateTimeField(_("e-mail queued"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("clinician e-mailed"), null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
@@ -351,9 +351,9 @@ class Notification(models.Model):
     """An e-mail send_notifications sent (or is sending) about alerts: to whom, which, when."""
 
     class Kind(models.TextChoices):
-        URGENT = "urgent", "New urgent alert"
-        DIGEST = "digest", "Daily digest"
-        ESCALATION = "escalation", "Escalation"
+        URGENT = "urgent", _("New urgent alert")
+        DIGEST = "digest", _("Daily digest")
+        ESCALATION = "escalation", _("Escalation")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     user = models.ForeignKey(

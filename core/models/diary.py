@@ -173,7 +173,7 @@ class DiaryEntry(models.Model):
 
     class Meta:
         ordering = ["-date"]
-        verbose_name_plural = "diary entries"
+        verbose_name_plural = _("diary entries")
         constraints = [
             models.UniqueConstraint(fields=["patient", "date"], name="one_entry_per_patient_per_day"),
             *[

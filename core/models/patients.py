@@ -127,7 +127,7 @@ class Patient(models.Model):
     # Stored in kilograms whatever unit the patient types (two decimals, so that a weight typed in
     # pounds to 0.1 lb reads back the same); shown in their weight_unit.
     weight_kg = models.DecimalField(
-        "weight (kg)",
+        _("weight (kg)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -154,10 +154,10 @@ class Patient(models.Model):
     # Set by the clinician.
     can_become_pregnant = models.BooleanField(_("can become pregnant"), default=False)
     target_low_mg_per_kg = models.PositiveSmallIntegerField(
-        "cumulative target from (mg/kg)", default=120, validators=[MinValueValidator(1), MaxValueValidator(400)]
+        _("cumulative target from (mg/kg)"), default=120, validators=[MinValueValidator(1), MaxValueValidator(400)]
     )
     target_high_mg_per_kg = models.PositiveSmallIntegerField(
-        "cumulative target to (mg/kg)", default=150, validators=[MinValueValidator(1), MaxValueValidator(400)]
+        _("cumulative target to (mg/kg)"), default=150, validators=[MinValueValidator(1), MaxValueValidator(400)]
     )
     contraception_primary = models.CharField(_("first form of contraception"), max_length=100, blank=True)
     contraception_secondary = models.CharField(_("second form of contraception"), max_length=100, blank=True)
