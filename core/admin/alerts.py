@@ -25,6 +25,7 @@ from .base import ScopedAdmin, severity_badge
 from .filters import (
     AlertStatusFilter,
     RuleFilter,
+    titled,
 )
 
 # --- Alerts: the review queue -------------------------------------------------------------------
@@ -44,7 +45,7 @@ class AlertAdmin(ScopedAdmin):
 
     list_display = ["badge", "patient", "rule", "first_day", "last_day", "days", "latest_value", "notified", "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
-    list_filter = [AlertStatusFilter, "severity", RuleFilter]
+    list_filter = [AlertStatusFilter, ("severity", titled(admin.ChoicesFieldListFilter, _("severity"))), RuleFilter]
     show_full_result_count = False
     list_per_page = 25  # worked from the top: urgent first, then oldest
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
@@ -70,6 +71,14 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description=_("rule"), ordering="rule_title")
     def rule(self, obj: Alert):
         return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
+
+    @admin.display(description=_("latest value"))
+    def latest_value(self, obj: Alert) -> str:
+        return obj.latest_value
+
+    @admin.display(description=_("worst value"))
+    def worst_value(self, obj: Alert) -> str:
+        return obj.worst_value
 
     @admin.display(description=_("message"))
     def message_text(self, obj: Alert) -> str:
