@@ -43,7 +43,10 @@ class AcknowledgeForm(forms.Form):
 class AlertAdmin(ScopedAdmin):
     """The triage queue: one row per open episode, urgent first, then the one waiting longest."""
 
-    list_display = ["badge", "patient", "rule", "first_day", "last_day", "days", "latest_value", "notified", "status"]
+    # Patient and days as display methods: their fields have no verbose_name to translate (naming one is a
+    # migration), and a column's title is the field's.
+    list_display = ["badge", "patient_name", "rule", "first_day", "last_day", "day_count", "latest_value", "notified",
+                    "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
     list_filter = [AlertStatusFilter, ("severity", titled(admin.ChoicesFieldListFilter, _("severity"))), RuleFilter]
     show_full_result_count = False
@@ -71,6 +74,14 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description=_("rule"), ordering="rule_title")
     def rule(self, obj: Alert):
         return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
+
+    @admin.display(description=_("patient"), ordering="patient")
+    def patient_name(self, obj: Alert) -> str:
+        return str(obj.patient)
+
+    @admin.display(description=_("days"), ordering="days")
+    def day_count(self, obj: Alert) -> int:
+        return obj.days
 
     @admin.display(description=_("latest value"))
     def latest_value(self, obj: Alert) -> str:

@@ -1,0 +1,139 @@
+"""The admin in Spanish (issue 25): a clinician who chose Spanish with the language switch reads the
+project's own admin text in Spanish (column and filter titles, actions, labels, messages); one who
+did not reads it in English, whatever their browser asks for."""
+
+import pytest
+
+from core import services
+from core.models import Alert
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def doctor():
+    doctor = ClinicianFactory(username="dr_es")
+    patient = PatientFactory(user__username="tess", display_name="Tess")
+    patient.clinicians.add(doctor)
+    services.entry_save(entry=EntryFactory.build(patient=patient, date=patient_today(), sunburn="blistering"))
+    return doctor
+
+
+@pytest.fixture
+def alert(doctor):
+    return Alert.objects.get(rule_code="sunburn-blistering")
+
+
+def signed_in(client, doctor, language=None):
+    client.force_login(doctor)
+    if language:
+        response = client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+        assert response.status_code == 302
+    return client
+
+
+def page(client, url, **headers) -> str:
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+# Each admin page: what it says in Spanish, and the English it said before.
+PAGES = {
+    "patients": (
+        "/admin/core/patient/",
+        ["Necesita atención", "Avisos abiertos", "Días con registro (14)", "Día del tratamiento",
+         "Último registro", "Por alerta urgente abierta", "Tiene una alerta urgente abierta",
+         "Sin registros en 3 días o más", "Por profesional de salud asignado", "urgente</span> desde el",
+         "Descargar en CSV los registros de los pacientes seleccionados"],
+        ["Needs attention", "Open findings", "Days logged", "Course day", "Last entry", "open urgent alert",
+         "No entry for 3+ days", "assigned clinician", "urgent</span> since",
+         "Download entries of the selected patients"],
+    ),
+    "alert queue": (
+        "/admin/core/alert/",
+        ["Cola de alertas", "Gravedad", ">Paciente<", ">Días<", "Último valor", "Correo al profesional de salud",
+         "Estado", "Por revisada", "Por gravedad", "Por regla", "No: abierta",
+         "Solo para el paciente (nada que marcar como revisado)", "Marcar como revisadas con un resultado…",
+         "abierta</td>"],
+        ["Alert queue", "Latest value", ">Patient<", ">Days<", "Clinician e-mailed", "No: open", "For the patient only",
+         "Acknowledge with an outcome", "open</td>", "By acknowledged", "By severity"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_lists_in_spanish_for_a_clinician_who_chose_it(client, doctor, alert, name):
+    url, spanish, english = PAGES[name]
+    html = page(signed_in(client, doctor, "es"), url)
+    for text in spanish:
+        assert text in html, text
+    for text in english:
+        assert text not in html, text
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_lists_in_english_for_a_clinician_who_did_not_choose(client, doctor, alert, name):
+    # A browser asking for Spanish does not choose for staff: only the switch does (core/language.py).
+    url, spanish, english = PAGES[name]
+    html = page(signed_in(client, doctor), url, HTTP_ACCEPT_LANGUAGE="es")
+    for text in english[:4]:
+        assert text in html, text
+    for text in spanish[:4]:
+        assert text not in html, text
+
+
+def test_patient_and_alert_pages_in_spanish(client, doctor, alert):
+    signed_in(client, doctor, "es")
+    html = page(client, f"/admin/core/patient/{alert.patient_id}/change/")
+    assert "Paciente: Tess" in html
+    assert "Meta acumulada desde (mg/kg)" in html
+    assert 'iso-urgent">urgente</span>' in html
+    assert "Patient: Tess" not in html and "Cumulative target from" not in html
+
+    html = page(client, f"/admin/core/alert/{alert.pk}/change/")
+    for text in ["Primer día", "Último día", "A quién se avisa", "Mensaje", "Consejo", "Peor valor",
+                 "Correo en cola"]:
+        assert text in html, text
+    for text in ["First day", "Last day", "Who is told", "Worst value", "E-mail queued"]:
+        assert text not in html, text
+
+
+def test_patient_and_alert_pages_in_english_by_default(client, doctor, alert):
+    signed_in(client, doctor)
+    html = page(client, f"/admin/core/patient/{alert.patient_id}/change/")
+    assert "Patient: Tess" in html and "Cumulative target from (mg/kg)" in html
+    assert 'iso-urgent">urgent</span>' in html and "Paciente: Tess" not in html
+    html = page(client, f"/admin/core/alert/{alert.pk}/change/")
+    assert "First day" in html and "Who is told" in html and "Primer día" not in html
+
+
+def test_acknowledging_in_spanish(client, doctor, alert):
+    signed_in(client, doctor, "es")
+    url = f"/admin/core/alert/{alert.pk}/acknowledge/"
+    html = page(client, url)
+    assert "Se contactó al paciente" in html and "Revisada, sin acción" in html
+    assert "Opcional. La ven los profesionales de salud" in html
+    assert "Contacted the patient" not in html and "Optional." not in html
+
+    response = client.post(url, {"outcome": "contacted"}, follow=True)
+    assert "Alerta marcada como revisada." in response.content.decode()
+    html = page(client, "/admin/core/alert/?acknowledged=yes")
+    assert "revisada por dr_es" in html and "acknowledged by" not in html
+
+
+def test_acknowledging_in_english_by_default(client, doctor, alert):
+    signed_in(client, doctor)
+    response = client.post(f"/admin/core/alert/{alert.pk}/acknowledge/", {"outcome": "contacted"}, follow=True)
+    html = response.content.decode()
+    assert "Alert acknowledged." in html and "Alerta marcada" not in html
+
+
+def test_another_clinicians_patient_stays_hidden_in_spanish(client, doctor, alert):
+    # The denial is the same in either language: a clinician who is not the patient's gets a 404.
+    stranger = ClinicianFactory(username="dr_other")
+    signed_in(client, stranger, "es")
+    assert client.get(f"/admin/core/patient/{alert.patient_id}/change/").status_code == 404
+    assert client.get(f"/admin/core/alert/{alert.pk}/change/").status_code == 404
+    assert "Tess" not in page(client, "/admin/core/patient/")
