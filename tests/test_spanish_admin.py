@@ -93,10 +93,12 @@ def test_patient_and_alert_pages_in_spanish(client, doctor, alert):
     assert "Patient: Tess" not in html and "Cumulative target from" not in html
 
     html = page(client, f"/admin/core/alert/{alert.pk}/change/")
-    for text in ["Primer día", "Último día", "A quién se avisa", "Mensaje", "Consejo", "Peor valor",
-                 "Correo en cola"]:
+    for text in ["Paciente:", "Código de la regla:", "Gravedad:", "Primer día", "Último día", "A quién se avisa",
+                 "Días:", "Mensaje", "Consejo", "Peor valor", "Creada el:", "Correo en cola", "Revisada por:",
+                 "Resultado:", "Nota:", "Urgente"]:
         assert text in html, text
-    for text in ["First day", "Last day", "Who is told", "Worst value", "E-mail queued"]:
+    for text in ["Patient:", "Rule code", "Severity", "First day", "Last day", "Who is told", "Worst value",
+                 "Created at", "E-mail queued", "Acknowledged by", "Outcome:", "Note:"]:
         assert text not in html, text
 
 
@@ -106,7 +108,10 @@ def test_patient_and_alert_pages_in_english_by_default(client, doctor, alert):
     assert "Patient: Tess" in html and "Cumulative target from (mg/kg)" in html
     assert 'iso-urgent">urgent</span>' in html and "Paciente: Tess" not in html
     html = page(client, f"/admin/core/alert/{alert.pk}/change/")
-    assert "First day" in html and "Who is told" in html and "Primer día" not in html
+    for text in ["Patient:", "Rule code:", "Severity:", "First day", "Days:", "Who is told", "Created at:",
+                 "Acknowledged by:", "Outcome:", "Note:"]:
+        assert text in html, text
+    assert "Primer día" not in html and "Creada el" not in html
 
 
 def test_acknowledging_in_spanish(client, doctor, alert):

@@ -56,10 +56,11 @@ class AlertAdmin(ScopedAdmin):
     ordering = ["-level", "created_at"]
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
-    # The texts in the clinician's language (as raised; English where there is no Spanish).
-    fields = ["patient", "rule_code", "severity", "notify", "first_day", "last_day", "days", "latest_value",
-              "worst_value", "message_text", "advice_text", "created_at", "email_queued_at", "emailed_at",
-              "escalated_at", "resolved_at", "acknowledged_by", "acknowledged_at", "outcome", "note"]
+    # The texts in the clinician's language (as raised; English where there is no Spanish). A field
+    # without a verbose_name is shown by a display method, whose title is translated.
+    fields = ["patient_name", "code", "severity_name", "notify", "first_day", "last_day", "day_count", "latest_value",
+              "worst_value", "message_text", "advice_text", "raised_at", "email_queued_at", "emailed_at",
+              "escalated", "resolved", "acknowledged_by_name", "acknowledged", "outcome_name", "clinician_note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -82,6 +83,42 @@ class AlertAdmin(ScopedAdmin):
     @admin.display(description=_("days"), ordering="days")
     def day_count(self, obj: Alert) -> int:
         return obj.days
+
+    @admin.display(description=_("rule code"))
+    def code(self, obj: Alert) -> str:
+        return obj.rule_code
+
+    @admin.display(description=_("severity"))
+    def severity_name(self, obj: Alert) -> str:
+        return obj.get_severity_display()
+
+    @admin.display(description=_("created at"))
+    def raised_at(self, obj: Alert):
+        return obj.created_at
+
+    @admin.display(description=_("escalated at"))
+    def escalated(self, obj: Alert):
+        return obj.escalated_at
+
+    @admin.display(description=_("resolved at"))
+    def resolved(self, obj: Alert):
+        return obj.resolved_at
+
+    @admin.display(description=_("acknowledged by"))
+    def acknowledged_by_name(self, obj: Alert):
+        return obj.acknowledged_by
+
+    @admin.display(description=_("acknowledged at"))
+    def acknowledged(self, obj: Alert):
+        return obj.acknowledged_at
+
+    @admin.display(description=_("outcome"))
+    def outcome_name(self, obj: Alert):
+        return obj.get_outcome_display() or None
+
+    @admin.display(description=_("note"))
+    def clinician_note(self, obj: Alert) -> str:
+        return obj.note
 
     @admin.display(description=_("latest value"))
     def latest_value(self, obj: Alert) -> str:
