@@ -7,7 +7,7 @@ from django.contrib.admin import helpers
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -58,7 +58,7 @@ class AlertAdmin(ScopedAdmin):
     change_form_template = "admin/core/alert/change_form.html"
     # The texts in the clinician's language (as raised; English where there is no Spanish). A field
     # without a verbose_name is shown by a display method, whose title is translated.
-    fields = ["patient_name", "code", "severity_name", "notify", "first_day", "last_day", "day_count", "latest_value",
+    fields = ["patient_page", "code", "severity_name", "notify", "first_day", "last_day", "day_count", "latest_value",
               "worst_value", "message_text", "advice_text", "raised_at", "email_queued_at", "emailed_at",
               "escalated", "resolved", "acknowledged_by_name", "acknowledged", "outcome_name", "clinician_note"]
     readonly_fields = fields
@@ -92,29 +92,46 @@ class AlertAdmin(ScopedAdmin):
     def severity_name(self, obj: Alert) -> str:
         return obj.get_severity_display()
 
+    def moment(self, value) -> str:
+        """A time as the admin shows a date-time field (its display methods show their value as is)."""
+        if value is None:
+            return self.get_empty_value_display()
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
     @admin.display(description=_("created at"))
-    def raised_at(self, obj: Alert):
-        return obj.created_at
+    def raised_at(self, obj: Alert) -> str:
+        return self.moment(obj.created_at)
 
     @admin.display(description=_("escalated at"))
-    def escalated(self, obj: Alert):
-        return obj.escalated_at
+    def escalated(self, obj: Alert) -> str:
+        return self.moment(obj.escalated_at)
 
     @admin.display(description=_("resolved at"))
-    def resolved(self, obj: Alert):
-        return obj.resolved_at
+    def resolved(self, obj: Alert) -> str:
+        return self.moment(obj.resolved_at)
+
+    @admin.display(description=_("patient"))
+    def patient_page(self, obj: Alert) -> str:
+        # A link to the patient's page, as the admin shows a read-only foreign key.
+        return format_html('<a href="{}">{}</a>', reverse("admin:core_patient_change", args=[obj.patient_id]),
+                           obj.patient)
 
     @admin.display(description=_("acknowledged by"))
-    def acknowledged_by_name(self, obj: Alert):
-        return obj.acknowledged_by
+    def acknowledged_by_name(self, obj: Alert) -> str:
+        user = obj.acknowledged_by
+        if user is None:
+            return self.get_empty_value_display()
+        opts = user._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[user.pk])
+        return format_html('<a href="{}">{}</a>', url, user.get_username())
 
     @admin.display(description=_("acknowledged at"))
-    def acknowledged(self, obj: Alert):
-        return obj.acknowledged_at
+    def acknowledged(self, obj: Alert) -> str:
+        return self.moment(obj.acknowledged_at)
 
     @admin.display(description=_("outcome"))
-    def outcome_name(self, obj: Alert):
-        return obj.get_outcome_display() or None
+    def outcome_name(self, obj: Alert) -> str:
+        return obj.get_outcome_display() or self.get_empty_value_display()
 
     @admin.display(description=_("note"))
     def clinician_note(self, obj: Alert) -> str:
