@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SELF_HARM = "self_harm"
@@ -91,10 +92,10 @@ def threshold_error(code: str, threshold: int | None) -> str | None:
     if threshold is None:
         return None
     if code not in THRESHOLD_RANGES:
-        return "This rule has no threshold: leave this empty."
+        return gettext("This rule has no threshold: leave this empty.")
     low, high = THRESHOLD_RANGES[code]
     if not low <= threshold <= high:
-        return f"Choose a threshold from {low} to {high} for this rule."
+        return gettext("Choose a threshold from %(low)s to %(high)s for this rule.") % {"low": low, "high": high}
     return None
 
 
@@ -314,6 +315,6 @@ def spanish_advice_error(advice: str, advice_es: str) -> str | None:
     if SEVERITY_ORDER.index(minimum_severity_es(advice_es)) >= SEVERITY_ORDER.index(least):
         return None
     if least == "urgent":
-        return ('The English advice tells the patient to stop taking isotretinoin: the Spanish must say so too, '
-                'in a sentence that does not start with a condition ("Deje de tomar isotretinoína…").')
-    return 'The English advice tells the patient to call: the Spanish must say so too ("llame…").'
+        return gettext('The English advice tells the patient to stop taking isotretinoin: the Spanish must say so '
+                       'too, in a sentence that does not start with a condition ("Deje de tomar isotretinoína…").')
+    return gettext('The English advice tells the patient to call: the Spanish must say so too ("llame…").')

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
@@ -68,8 +68,10 @@ def in_language_field(name: str) -> F:
 # answer of at least its threshold, so 1 ("several days") is the most it may ask for.
 LOCKED_RULES: dict[str, int | None] = {"self-harm": None, "red-flag": None, "phq9-item9": 1, "pregnancy-positive": None,
                                       "pregnancy-risk": None, "phq2-positive": 3}
-LOCKED_MESSAGE = "This is a safety rule: it must stay switched on, urgent and as easy to trigger as it is by default."
-URGENT_NOTIFY_MESSAGE = (
+LOCKED_MESSAGE = _(
+    "This is a safety rule: it must stay switched on, urgent and as easy to trigger as it is by default."
+)
+URGENT_NOTIFY_MESSAGE = _(
     "An urgent finding tells the patient to act now, and their page says their clinician is e-mailed within "
     "minutes: it goes to the clinician at once. To send this rule to the digest, make it a warning first."
 )
@@ -119,25 +121,30 @@ class Rule(models.Model):
         errors: dict[str, str] = {}
         for name in ("title", "message", "advice"):
             if not (getattr(self, name) or "").strip():
-                errors[name] = "This text is shown to patients and clinicians: it cannot be empty."
+                errors[name] = gettext("This text is shown to patients and clinicians: it cannot be empty.")
         if self.severity and self.advice and not rules.severity_fits(self.severity, self.advice):
             # One rule for severity: advice to stop taking isotretinoin is urgent, advice to call a warning.
             least = rules.minimum_severity(self.advice)
-            action = "stop taking isotretinoin" if least == Severity.URGENT else "call"
-            errors["severity"] = f"This advice tells the patient to {action}: its severity must be at least {least}."
+            if least == Severity.URGENT:
+                message = gettext("This advice tells the patient to stop taking isotretinoin: its severity must be "
+                                  "at least %(least)s.")
+            else:
+                message = gettext("This advice tells the patient to call: its severity must be at least %(least)s.")
+            errors["severity"] = message % {"least": Severity(least).label.lower()}
         if self.advice and self.advice_es and (error := rules.spanish_advice_error(self.advice, self.advice_es)):
             errors["advice_es"] = error
         elif self.severity and self.advice_es and "severity" not in errors and not rules.severity_fits(
                 self.severity, self.advice_es, rules.minimum_severity_es):
             least = rules.minimum_severity_es(self.advice_es)
-            errors["severity"] = f"The Spanish advice says more than the English: its severity must be {least} or more."
+            errors["severity"] = gettext("The Spanish advice says more than the English: its severity must be "
+                                         "%(least)s or more.") % {"least": Severity(least).label.lower()}
         if self.locked:
             if not self.enabled:
-                errors["enabled"] = f"{LOCKED_MESSAGE} It cannot be switched off."
+                errors["enabled"] = gettext("%(locked)s It cannot be switched off.") % {"locked": LOCKED_MESSAGE}
             if self.severity != Severity.URGENT:
-                errors["severity"] = f"{LOCKED_MESSAGE} Its severity stays urgent."
+                errors["severity"] = gettext("%(locked)s Its severity stays urgent.") % {"locked": LOCKED_MESSAGE}
             if self.notify != Notify.NOW:
-                errors["notify"] = f"{LOCKED_MESSAGE} Its clinicians are told at once."
+                errors["notify"] = gettext("%(locked)s Its clinicians are told at once.") % {"locked": LOCKED_MESSAGE}
             errors.update(locked_threshold_errors(self.code, self.threshold, self.run_days))
         elif self.severity == Severity.URGENT and self.notify != Notify.NOW:
             errors["notify"] = URGENT_NOTIFY_MESSAGE
@@ -154,11 +161,13 @@ def locked_threshold_errors(code: str, threshold: int | None, run_days: int | No
     errors = {}
     highest = LOCKED_RULES[code]
     if highest is None and threshold is not None:
-        errors["threshold"] = f"{LOCKED_MESSAGE} It has no threshold: leave this empty."
+        errors["threshold"] = gettext("%(locked)s It has no threshold: leave this empty.") % {"locked": LOCKED_MESSAGE}
     elif highest is not None and (threshold is None or threshold > highest):
-        errors["threshold"] = f"{LOCKED_MESSAGE} Its threshold can be at most {highest}."
+        errors["threshold"] = gettext("%(locked)s Its threshold can be at most %(highest)s.") % {
+            "locked": LOCKED_MESSAGE, "highest": highest}
     if run_days is not None:
-        errors["run_days"] = f"{LOCKED_MESSAGE} It fires on a single day: leave this empty."
+        errors["run_days"] = gettext("%(locked)s It fires on a single day: leave this empty.") % {
+            "locked": LOCKED_MESSAGE}
     return errors
 
 
