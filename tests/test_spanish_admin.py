@@ -5,7 +5,7 @@ did not reads it in English, whatever their browser asks for."""
 import pytest
 
 from core import services
-from core.models import Alert
+from core.models import Alert, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,25 @@ def test_another_clinicians_patient_stays_hidden_in_spanish(client, doctor, aler
     assert client.get(f"/admin/core/patient/{alert.patient_id}/change/").status_code == 404
     assert client.get(f"/admin/core/alert/{alert.pk}/change/").status_code == 404
     assert "Tess" not in page(client, "/admin/core/patient/")
+
+
+@pytest.mark.parametrize("language, said, not_said", [
+    ("es", ["Esta es una regla de seguridad", "Su umbral puede ser como máximo 1."],
+     ["This is a safety rule", "at most 1"]),
+    (None, ["This is a safety rule", "Its threshold can be at most 1."], ["Esta es una regla de seguridad"]),
+])
+def test_a_refused_override_says_why_in_the_clinicians_language(client, doctor, alert, language, said, not_said):
+    signed_in(client, doctor, language)
+    rule = Rule.objects.get(code="phq9-item9")
+    response = client.post("/admin/core/ruleoverride/add/",
+                           {"patient": alert.patient_id, "rule": rule.pk, "threshold": "3", "run_days": ""})
+    assert response.status_code == 200
+    assert not RuleOverride.objects.exists()
+    html = " ".join(response.content.decode().split())
+    for text in said:
+        assert text in html, text
+    for text in not_said:
+        assert text not in html, text
+    if language:
+        html = page(client, "/admin/core/ruleoverride/")
+        assert "Por regla" in html and "Por paciente" in html and "By rule" not in html
