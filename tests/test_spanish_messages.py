@@ -21,7 +21,7 @@ from core.course import PHQ_ANSWERS, PHQ_ITEMS
 from core.forms import EntryForm, PregnancyTestForm
 from core.models import SIGN_ADVICE, STOP_AND_CALL, PushSubscription
 from tests import test_notifications, test_reminders_push
-from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, entry_data
+from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, entry_data, patient_today
 from tests.test_notifications import red_flag
 from tests.test_reminders_push import run, subscribed
 
@@ -375,7 +375,7 @@ def test_a_spanish_save_stores_the_alerts_detail_in_english_for_the_clinician(cl
 
 
 def test_the_next_pregnancy_test_reads_in_spanish_on_a_spanish_page(db):
-    today = date.today()
+    today = patient_today()  # the patient's day, not the machine's
     patient = speaking("es", can_become_pregnant=True, course_start=today + timedelta(days=30))
     with translation.override("es"):
         due = selectors.next_pregnancy_test(patient, today)
