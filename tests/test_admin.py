@@ -15,6 +15,7 @@ from core import services
 from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest, Rule, RuleOverride
 from tests.conftest import Client
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
 TODAY = patient_today()
@@ -85,7 +86,7 @@ def test_a_clinician_gets_a_404_for_every_page_of_another_patient(dr_a_client, w
     for url in urls_for(*world[who]):
         response = dr_a_client.get(url)
         assert response.status_code == 404, url
-        assert world[who][0].name not in response.content.decode()
+        assert world[who][0].name not in html(response)
 
 
 @pytest.mark.parametrize("who", ["theirs", "nobody"])
@@ -93,7 +94,7 @@ def test_a_clinician_gets_a_404_for_deleting_any_record_of_another_patient(dr_a_
     for url, obj in delete_urls_for(*world[who]).items():
         for response in (dr_a_client.get(url), dr_a_client.post(url, {"post": "yes"})):
             assert response.status_code == 404, url
-            assert world[who][0].name not in response.content.decode()
+            assert world[who][0].name not in html(response)
         assert type(obj).objects.filter(pk=obj.pk).exists(), url
 
 
@@ -113,7 +114,7 @@ LISTS = ["/admin/core/patient/", "/admin/core/diaryentry/", "/admin/core/alert/?
 
 @pytest.mark.parametrize("url", LISTS)
 def test_lists_show_only_the_clinicians_patients(dr_a_client, url):
-    page = dr_a_client.get(url).content.decode()
+    page = html(dr_a_client.get(url))
     assert "Alice" in page
     assert "Bob" not in page and "Carol" not in page and "bob" not in page and "carol" not in page
 
@@ -121,7 +122,7 @@ def test_lists_show_only_the_clinicians_patients(dr_a_client, url):
 @pytest.mark.parametrize("url", [u.split("?")[0] + "?q=bob" for u in LISTS[:4]] + [
     "/admin/core/patient/?q=bob@example.com", f"/admin/core/diaryentry/?date={TODAY}&q=carol"])
 def test_search_does_not_reach_other_patients(dr_a_client, url):
-    page = dr_a_client.get(url).content.decode()
+    page = html(dr_a_client.get(url))
     assert "Bob" not in page and "Carol" not in page
     assert "0 results" in page or "0 patients" in page or "0 diary entries" in page or "0 alerts" in page \
         or "0 rule overrides" in page
@@ -153,7 +154,7 @@ def test_filtering_by_another_patient_by_hand_shows_nothing(dr_a_client, world):
     for url in (f"/admin/core/diaryentry/?patient__id__exact={bob.pk}",
                 f"/admin/core/patient/?clinician={world['dr_b'].pk}",
                 f"/admin/core/alert/?patient__id__exact={bob.pk}&acknowledged=all"):
-        page = dr_a_client.get(url).content.decode()
+        page = html(dr_a_client.get(url))
         assert "Bob" not in page, url
 
 
@@ -307,9 +308,9 @@ def test_patient_list_columns_and_filters(dr_a_client, world):
     for sort in range(1, 6):
         assert dr_a_client.get(f"/admin/core/patient/?o={sort}").status_code == 200
         assert dr_a_client.get(f"/admin/core/patient/?o=-{sort}").status_code == 200
-    urgent = dr_a_client.get("/admin/core/patient/?urgent=yes").content.decode().split("<tbody>")[-1]
+    urgent = html(dr_a_client.get("/admin/core/patient/?urgent=yes")).split("<tbody>")[-1]
     assert "Alice" in urgent and "Bob" not in urgent  # her mood of 1 is urgent (issue 19); Bob is not dr_a's
-    assert "Alice" not in dr_a_client.get("/admin/core/patient/?quiet=3").content.decode().split("<tbody>")[-1]
+    assert "Alice" not in html(dr_a_client.get("/admin/core/patient/?quiet=3")).split("<tbody>")[-1]
 
 
 def test_the_patient_page_has_chart_entries_alerts_and_overrides(dr_a_client, world):

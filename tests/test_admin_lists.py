@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import services
 from core.models import Alert, MoodCheck, PregnancyTest, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
 TODAY = patient_today()
@@ -84,7 +85,7 @@ def shown(response) -> list[str]:
 
 
 def rows(response) -> str:
-    return response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
+    return html(response).split("<tbody>")[-1].split("</tbody>")[0]
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -140,7 +141,7 @@ def test_a_clinician_never_sees_another_clinicians_patient_in_any_list(client, r
     services.entry_save(entry=EntryFactory.build(patient=other, mood=1))
     client.force_login(record)
     for url in [*LISTS, "/admin/core/alert/"]:
-        assert "Olga" not in client.get(url).content.decode(), url
+        assert "Olga" not in html(client.get(url)), url
     for url in ["/admin/core/patient/?q=olga", "/admin/core/alert/?q=olga", "/admin/core/diaryentry/?q=olga"]:
         response = client.get(url)
         assert list(response.context["cl"].result_list) == [] and "Olga" not in rows(response), url

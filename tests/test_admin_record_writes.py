@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from core import services
 from core.models import Alert, DiaryEntry, MoodCheck, PregnancyTest
 from tests.factories import EntryFactory, PatientFactory, patient_today
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_nobody_rewrites_a_patients_mood_check_answers(root_client):
     check = MoodCheck.objects.create(patient=patient, date=patient_today(), q1=1, q2=1, total=2, band="minimal")
     url = f"/admin/core/moodcheck/{check.pk}/change/"
     assert root_client.get(url).status_code == 200  # read-only view
-    assert "Save" not in root_client.get(url).content.decode()
+    assert "Save" not in html(root_client.get(url))
     root_client.post(url, {"patient": patient.pk, "date": check.date.isoformat(), "q1": 0, "q2": 0, "total": 0})
     check.refresh_from_db()
     assert (check.q1, check.total) == (1, 2)

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import EntryFactory, PatientFactory, patient_today
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_the_chart_has_the_same_numbers_in_a_table(patient_client, patient):
     EntryFactory(patient=patient, date=patient_today() - timedelta(days=1), skin_dryness=4, lip_dryness=5,
                  eye_dryness=6, mood=3, sun_minutes=47)
     EntryFactory(patient=patient, date=patient_today() - timedelta(days=40), sun_minutes=999)  # outside 30 days
-    page = patient_client.get("/").content.decode()
+    page = html(patient_client.get("/"))
     assert "<svg" in page and "<polyline" not in page  # one point only: a dot, no line
     assert "<td>4</td><td>5</td><td>6</td><td>3</td><td>47</td>" in page
     assert "999" not in page
@@ -58,6 +59,6 @@ def test_it_nudges_to_complete_the_profile_without_blocking(patient_client, pati
 def test_it_shows_only_my_own_entries(patient_client):
     other = PatientFactory()
     EntryFactory(patient=other, date=patient_today(), skin_dryness=9, mood=1, sun_minutes=321)
-    page = patient_client.get("/").content.decode()
+    page = html(patient_client.get("/"))
     assert "321" not in page
     assert "not logged today" in page

@@ -16,6 +16,7 @@ from core import notifications, services
 from core.default_rules import DEFAULT_RULES
 from core.models import LOCKED_RULES, Alert, Rule
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
+from tests.pages import html
 
 # Who each default rule's findings are for (issue 23). A set where the issue allows more than one:
 # patterns are "digest at least (now where the safety review makes them urgent)". A new default
@@ -346,7 +347,7 @@ def test_the_action_asks_for_one_outcome_and_leaves_urgent_alerts_to_be_acknowle
 def test_the_action_cannot_acknowledge_another_clinicians_patient(doctor_client, two_doctors):
     mine, also_mine, theirs = two_doctors
     theirs_alert = Alert.objects.get(patient=theirs, rule_code="dryness-persistent")
-    page = post_action(doctor_client, [also_mine, theirs]).content.decode()
+    page = html(post_action(doctor_client, [also_mine, theirs]))
     assert "Theirs" not in page and "Also_Mine" in page
     listed = re.findall(r'name="alert" value="(\d+)"', page)
     # Crafted: their patient and their alert's id in the POST.

@@ -7,6 +7,7 @@ import pytest
 from core import services
 from core.models import Alert, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
+from tests.pages import html
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def signed_in(client, doctor, language=None):
 def page(client, url, **headers) -> str:
     response = client.get(url, **headers)
     assert response.status_code == 200
-    return " ".join(response.content.decode().split())
+    return " ".join(html(response).split())
 
 
 # Each admin page: what it says in Spanish, and the English it said before.
