@@ -5,7 +5,7 @@ did not reads it in English, whatever their browser asks for."""
 import pytest
 
 from core import services
-from core.models import Alert, Rule, RuleOverride
+from core.models import Alert, PregnancyTest, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
 from tests.pages import html
 
@@ -134,6 +134,51 @@ def test_acknowledging_in_english_by_default(client, doctor, alert):
     response = client.post(f"/admin/core/alert/{alert.pk}/acknowledge/", {"outcome": "contacted"}, follow=True)
     html = response.content.decode()
     assert "Alert acknowledged." in html and "Alerta marcada" not in html
+
+
+@pytest.fixture
+def records(doctor, alert):
+    """One of each record a clinician lists: a mood check, a pregnancy test and a threshold override."""
+    patient = alert.patient
+    services.mood_check_save(patient=patient, answers=[1, 1, *[None] * 7], on=patient_today())
+    services.pregnancy_test_save(test=PregnancyTest(patient=patient, date=patient_today(), result="negative"))
+    RuleOverride.objects.create(patient=patient, rule=Rule.objects.get(code="dryness-persistent"), threshold=8,
+                                run_days=4, set_by=doctor)
+    return patient
+
+
+# The column titles of the lists of records, from the models' own field names: Spanish for a clinician
+# who chose it, the English they always were for one who did not.
+RECORD_LISTS = {
+    "/admin/core/diaryentry/": ([">Paciente<", ">Fecha<", ">Quemadura de sol<"], [">Patient<", ">Date<", ">Sunburn<"]),
+    "/admin/core/moodcheck/": ([">Paciente<", ">Fecha<", ">Rango<"], [">Patient<", ">Date<", ">Band<"]),
+    "/admin/core/pregnancytest/": ([">Paciente<", ">Fecha<", ">Resultado<"], [">Patient<", ">Date<", ">Result<"]),
+    "/admin/core/ruleoverride/": ([">Paciente<", ">Regla<", ">Umbral<", ">Días seguidos<", ">Fijado por<",
+                                   ">Última modificación<"],
+                                  [">Patient<", ">Rule<", ">Threshold<", ">Run days<", ">Set by<", ">Updated at<"]),
+}
+
+
+@pytest.mark.parametrize("url", RECORD_LISTS)
+def test_record_lists_name_their_columns_in_the_clinicians_language(client, doctor, records, url):
+    spanish, english = RECORD_LISTS[url]
+    html = page(signed_in(client, doctor, "es"), url)
+    for text in spanish:
+        assert text in html, text
+    for text in english:
+        assert text not in html, text
+    html = page(signed_in(client, doctor, "en"), url)
+    for text in english:
+        assert text in html, text
+    for text in spanish:
+        assert text not in html, text
+
+
+def test_the_patient_page_names_the_clinicians_in_spanish(client, doctor, alert):
+    html = page(signed_in(client, doctor, "es"), f"/admin/core/patient/{alert.patient_id}/change/")
+    assert "Profesionales de salud:" in html and "Clinicians:" not in html
+    html = page(signed_in(client, doctor, "en"), f"/admin/core/patient/{alert.patient_id}/change/")
+    assert "Clinicians:" in html and "Profesionales de salud:" not in html
 
 
 def test_another_clinicians_patient_stays_hidden_in_spanish(client, doctor, alert):

@@ -81,13 +81,13 @@ class Rule(models.Model):
     """A warning rule. The logic behind each code is in core.rules; its numbers live here."""
 
     code = models.SlugField(max_length=40, unique=True, editable=False)
-    title = models.CharField(max_length=100)
-    severity = models.CharField(max_length=10, choices=Severity.choices)
-    threshold = models.SmallIntegerField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=100)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    threshold = models.SmallIntegerField(_("threshold"), null=True, blank=True)
     run_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
+        _("run days"), null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
     )
-    enabled = models.BooleanField(default=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
     notify = models.CharField(
         _("who is told"), max_length=10, choices=Notify.choices, default=Notify.DIGEST,
         help_text=_("Applies to new findings; those already raised keep the route they were given."),
@@ -100,7 +100,7 @@ class Rule(models.Model):
     message_es = models.CharField(_("one-line explanation (Spanish)"), max_length=300, blank=True)
     advice_es = models.CharField(_("what to do (Spanish)"), max_length=500, blank=True)
     learn_slug = models.SlugField(_("education page"), max_length=50)
-    learn_anchor = models.SlugField(max_length=50, blank=True)
+    learn_anchor = models.SlugField(_("learn anchor"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -174,16 +174,18 @@ def locked_threshold_errors(code: str, threshold: int | None, run_days: int | No
 class RuleOverride(models.Model):
     """A clinician's threshold for one patient of theirs, in place of the rule's default."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="rule_overrides")
-    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="overrides")
-    threshold = models.SmallIntegerField(null=True, blank=True)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="rule_overrides",
+                                verbose_name=_("patient"))
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("rule"))
+    threshold = models.SmallIntegerField(_("threshold"), null=True, blank=True)
     run_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
+        _("run days"), null=True, blank=True, validators=[MinValueValidator(2), MaxValueValidator(7)]
     )
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("set by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ClinicianScopedQuerySet.as_manager()
 

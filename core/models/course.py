@@ -16,8 +16,9 @@ PHQ_ANSWER = [MinValueValidator(0), MaxValueValidator(3)]
 class MoodCheck(models.Model):
     """A PHQ-2 screen, completed to the PHQ-9 when the PHQ-2 total is 3 or more."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="mood_checks")
-    date = models.DateField()
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="mood_checks",
+                                verbose_name=_("patient"))
+    date = models.DateField(_("date"))
     created_at = models.DateTimeField(auto_now_add=True)
     q1 = models.PositiveSmallIntegerField(validators=PHQ_ANSWER)
     q2 = models.PositiveSmallIntegerField(validators=PHQ_ANSWER)
@@ -28,8 +29,8 @@ class MoodCheck(models.Model):
     q7 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
     q8 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
     q9 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
-    total = models.PositiveSmallIntegerField()
-    band = models.CharField(max_length=30)
+    total = models.PositiveSmallIntegerField(_("total"))
+    band = models.CharField(_("band"), max_length=30)
 
     objects = ClinicianScopedQuerySet.as_manager()
 
@@ -55,9 +56,10 @@ class PregnancyTest(models.Model):
         NEGATIVE = "negative", _("Negative")
         POSITIVE = "positive", _("Positive")
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pregnancy_tests")
-    date = models.DateField()
-    result = models.CharField(max_length=10, choices=Result.choices)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="pregnancy_tests",
+                                verbose_name=_("patient"))
+    date = models.DateField(_("date"))
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClinicianScopedQuerySet.as_manager()

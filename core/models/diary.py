@@ -140,8 +140,8 @@ class DiaryEntryQuerySet(ClinicianScopedQuerySet):
 
 
 class DiaryEntry(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries")
-    date = models.DateField()
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="entries", verbose_name=_("patient"))
+    date = models.DateField(_("date"))
     skin_dryness = _scale_field(_("skin dryness"), _("0 = none, 10 = worst imaginable"))
     lip_dryness = _scale_field(_("lip dryness"), _("0 = none, 10 = worst imaginable"))
     eye_dryness = _scale_field(_("eye dryness"), _("0 = none, 10 = worst imaginable"))
@@ -159,13 +159,13 @@ class DiaryEntry(models.Model):
         help_text=_("0 to 200 mg. Leave empty if you did not take a dose."),
     )
     sunscreen = models.BooleanField(_("I used sunscreen"), default=False)
-    sunburn = models.CharField(max_length=10, choices=Sunburn.choices, default=Sunburn.NONE)
+    sunburn = models.CharField(_("sunburn"), max_length=10, choices=Sunburn.choices, default=Sunburn.NONE)
     # Blank: the entry was written before the question was asked (migration 0012). Never "no" with
     # symptoms: the entry form saves a ticked sign as "yes" whatever the answer (core/forms.py).
     anything_unusual = models.CharField(_("anything unusual today?"), max_length=3, choices=Unusual.choices,
                                         blank=True)
     symptoms = models.JSONField(default=list, blank=True, validators=[validate_symptoms])
-    notes = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
+    notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -117,7 +117,8 @@ class PatientQuerySet(ClinicianScopedQuerySet):
 
 
 class Patient(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient",
+                                verbose_name=_("user"))
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
     course_start = models.DateField(_("course start"), null=True, blank=True)
@@ -163,6 +164,7 @@ class Patient(models.Model):
     contraception_secondary = models.CharField(_("second form of contraception"), max_length=100, blank=True)
     clinicians = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("clinicians"),
         related_name="assigned_patients",
         blank=True,
         limit_choices_to={"is_staff": True, "groups__name": CLINICIANS_GROUP},
