@@ -27,6 +27,7 @@ two runs never send one twice.
 """
 
 import contextlib
+import fcntl
 import logging
 import os
 from collections import defaultdict
@@ -221,31 +222,63 @@ def queue_digests(now: datetime) -> int:
     return queued
 
 
+def lockfile() -> str:
+    return getattr(settings, "MAIL_LOCKFILE", default_lockfile)
+
+
+@contextlib.contextmanager
+def one_sender():
+    """True for the one run on this machine that may send now; False for any other meanwhile.
+    An operating-system lock (flock) on a file beside post-office's: taken or refused in one step,
+    between processes and between threads alike, and let go by the system if the run dies.
+    post-office's own lock file alone is not enough: a run that finds it missing deletes it before
+    taking it, so two runs starting together can delete each other's and both send the queue
+    (seen as every e-mail sent twice in tests/test_notifications.py's overlapping runs)."""
+    with open(f"{lockfile()}.flock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True  # the lock goes with the file's closing
+
+
 def deliver() -> tuple[int, int]:
     """Send what is queued (post-office, under its lock), then record what went out."""
     sent = failed = 0
-    # post-office's own lock file, so that its send_queued_mail command, run by hand, waits too.
-    lock = FileLock(getattr(settings, "MAIL_LOCKFILE", default_lockfile))
-    try:
-        with lock:
-            sent, failed, requeued = mail.send_queued()
-            failed += requeued
-    except FileLocked:
-        logger.info("Another run is sending e-mail; this one leaves it the queue.")
-    except FileExistsError:
-        # The same, a moment later: another run took the lock between this one's look and its own
-        # taking (post-office raises this then, not FileLocked), perhaps leaving this run's pid
-        # file behind. Removed unless it is the one the lock points to (a thread of this process).
-        if os.path.realpath(lock.lock_filename) != os.path.realpath(lock.pid_filename):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(lock.pid_filename)
-        logger.info("Another run is sending e-mail; this one leaves it the queue.")
+    with one_sender() as sending:
+        if sending:
+            sent, failed = send_queued()
+        else:
+            logger.info("Another run is sending e-mail; this one leaves it the queue.")
     delivered = Notification.objects.filter(sent_at__isnull=True, mail__status=STATUS.sent).select_related("mail")
     for notification in delivered:
         with transaction.atomic():
             notification.sent_at = notification.mail.last_updated
             notification.save(update_fields=["sent_at"])
             notification.alerts.filter(emailed_at__isnull=True).update(emailed_at=notification.sent_at)
+    return sent, failed
+
+
+def send_queued() -> tuple[int, int]:
+    """post-office's sending, under its own lock file as well, so that its send_queued_mail command,
+    run by hand, waits too."""
+    sent = failed = 0
+    lock = FileLock(lockfile())
+    try:
+        with lock:
+            sent, failed, requeued = mail.send_queued()
+            failed += requeued
+    except FileLocked:
+        logger.info("Another process holds post-office's lock (send_queued_mail?); this run leaves it the queue.")
+    except FileExistsError:
+        # The same, a moment later: another process took the lock between this one's look and its
+        # own taking (post-office raises this then, not FileLocked), perhaps leaving this run's pid
+        # file behind. Removed unless it is the one the lock points to.
+        if os.path.realpath(lock.lock_filename) != os.path.realpath(lock.pid_filename):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(lock.pid_filename)
+        logger.info("Another process holds post-office's lock (send_queued_mail?); this run leaves it the queue.")
     return sent, failed
 
 

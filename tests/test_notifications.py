@@ -336,6 +336,21 @@ def test_while_another_run_is_sending_this_one_leaves_the_queue_to_it(mailer, do
     assert len(mail.outbox) == 1
 
 
+def test_while_another_run_holds_the_sending_lock_this_one_sends_nothing(mailer, doctor):
+    # Another send_notifications (another process, or another thread) is sending: it holds the
+    # operating-system lock. post-office's own lock file is free at that moment (it can be, for a
+    # moment, while two runs race for it), and must not be what lets this run send as well.
+    import fcntl
+
+    red_flag(patient_of(doctor))
+    with open(f"{mailer.MAIL_LOCKFILE}.flock", "a") as other_run:
+        fcntl.flock(other_run, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        summary = notifications.run()
+        assert (summary.urgent, summary.sent) == (1, 0) and mail.outbox == []
+    notifications.run()  # the lock let go (the other run ended, or died): the next run sends
+    assert len(mail.outbox) == 1
+
+
 def test_a_run_that_loses_the_race_for_the_mail_lock_leaves_the_queue_to_the_winner(mailer, doctor, monkeypatch):
     import os
 
