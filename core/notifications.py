@@ -233,14 +233,25 @@ def one_sender():
     between processes and between threads alike, and let go by the system if the run dies.
     post-office's own lock file alone is not enough: a run that finds it missing deletes it before
     taking it, so two runs starting together can delete each other's and both send the queue
-    (seen as every e-mail sent twice in tests/test_notifications.py's overlapping runs)."""
-    with open(f"{lockfile()}.flock", "a") as handle:
+    (seen as every e-mail sent twice in tests/test_notifications.py's overlapping runs).
+    The file is opened for reading only, so that one left by another user (a run with sudo) still
+    serves; if it cannot be opened at all, the run sends under post-office's lock alone, as before:
+    an urgent e-mail that goes out twice is better than one that does not go out."""
+    path = f"{lockfile()}.flock"
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError as error:
+        logger.error("Cannot open the mail lock %s (%s): sending under post-office's lock alone.", path,
+                     error.strerror)
+        yield True
+        return
+    with os.fdopen(descriptor) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            ours = True
         except BlockingIOError:
-            yield False
-        else:
-            yield True  # the lock goes with the file's closing
+            ours = False
+        yield ours  # the lock goes with the file's closing
 
 
 def deliver() -> tuple[int, int]:

@@ -351,6 +351,24 @@ def test_while_another_run_holds_the_sending_lock_this_one_sends_nothing(mailer,
     assert len(mail.outbox) == 1
 
 
+def test_a_mail_lock_that_cannot_be_opened_does_not_stop_the_mail(mailer, doctor, caplog):
+    # Whatever is wrong with the lock file (here a directory in its place), urgent e-mail still goes
+    # out, under post-office's lock alone, and the reason is logged for whoever reads cron's mail.
+    import contextlib
+    import os
+
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(f"{mailer.MAIL_LOCKFILE}.flock")  # left by an earlier run in this process
+    os.mkdir(f"{mailer.MAIL_LOCKFILE}.flock")
+    try:
+        red_flag(patient_of(doctor))
+        summary = notifications.run()
+        assert (summary.urgent, summary.sent) == (1, 1) and len(mail.outbox) == 1
+        assert "Cannot open the mail lock" in caplog.text
+    finally:
+        os.rmdir(f"{mailer.MAIL_LOCKFILE}.flock")
+
+
 def test_a_run_that_loses_the_race_for_the_mail_lock_leaves_the_queue_to_the_winner(mailer, doctor, monkeypatch):
     import os
 

@@ -151,7 +151,7 @@ def records(doctor, alert):
 # who chose it, the English they always were for one who did not.
 RECORD_LISTS = {
     "/admin/core/diaryentry/": ([">Paciente<", ">Fecha<", ">Quemadura de sol<"], [">Patient<", ">Date<", ">Sunburn<"]),
-    "/admin/core/moodcheck/": ([">Paciente<", ">Fecha<", ">Rango<"], [">Patient<", ">Date<", ">Band<"]),
+    "/admin/core/moodcheck/": ([">Paciente<", ">Fecha<", ">Nivel<"], [">Patient<", ">Date<", ">Band<"]),
     "/admin/core/pregnancytest/": ([">Paciente<", ">Fecha<", ">Resultado<"], [">Patient<", ">Date<", ">Result<"]),
     "/admin/core/ruleoverride/": ([">Paciente<", ">Regla<", ">Umbral<", ">Días seguidos<", ">Fijado por<",
                                    ">Última modificación<"],
