@@ -3,6 +3,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from django.utils.html import escape
 
 from core import education
@@ -165,12 +166,14 @@ def test_every_default_rule_links_to_an_existing_page_and_anchor(rule):
         assert rule["learn_anchor"] in topic.anchors
 
 
-def test_internal_links_in_content_resolve():
-    for topic in education.topics():
-        for slug, anchor in re.findall(r'href="/learn/([a-z-]+)/(?:#([\w-]+))?"', topic.html):
-            target = education.get(slug)
-            assert target is not None, (topic.slug, slug)
-            assert not anchor or anchor in target.anchors, (topic.slug, slug, anchor)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_internal_links_in_content_resolve(language):
+    with translation.override(language):
+        for topic in education.topics():
+            for slug, anchor in re.findall(r'href="/learn/([a-z-]+)/(?:#([\w-]+))?"', topic.html):
+                target = education.get(slug)
+                assert target is not None, (topic.slug, slug)
+                assert not anchor or anchor in target.anchors, (topic.slug, slug, anchor)
 
 
 @pytest.mark.django_db
