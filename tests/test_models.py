@@ -102,7 +102,8 @@ def test_for_patient_returns_only_that_patients_entries(patient, other_patient):
 
 
 @pytest.mark.parametrize("field, value", [("mood", 11), ("skin_dryness", -1), ("sun_minutes", 1441),
-                                          ("sunburn", "peeling"), ("dose_mg", 201), ("notes", "x" * 2001)])
+                                          ("sunburn", "peeling"), ("dose_mg", 201), ("notes", "x" * 2001),
+                                          ("anything_unusual", "maybe")])
 def test_full_clean_refuses_every_out_of_range_value(patient, field, value):
     from django.core.exceptions import ValidationError
 
