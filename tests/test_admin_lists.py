@@ -1,6 +1,7 @@
 """The clinician admin's list pages: what each one shows, sorting, filters, escaping, scoping and
 what a page costs in queries as the lists grow."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -265,3 +266,28 @@ def test_the_patient_list_filters_by_assigned_clinician(client, record):
     assert names(f"clinician={record.pk}") == ["<b>Never</b> & co", "Sam", "Tess"]
     assert names(f"clinician={colleague.pk}") == ["Sam"]  # never Uma, who is not the user's patient
     assert names("clinician=abc") == []
+
+
+@pytest.mark.parametrize("url", ["/admin/core/patient/", "/admin/core/alert/?acknowledged=all",
+                                 "/admin/core/diaryentry/"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_rows_checkbox_is_djangos_own(client, record, url, language):
+    """The lists write a row's checkbox themselves (core/admin/base.py): it must stay the markup
+    Django's own action_checkbox gives, which the admin's script and screen readers rely on, in the
+    reader's language, the patient's name escaped once."""
+    from django.contrib import admin
+    from django.utils import translation
+    from pytest_django.asserts import assertHTMLEqual
+
+    client.force_login(ClinicianFactory(username="root", is_superuser=True) if "diaryentry" in url else record)
+    client.post("/i18n/setlang/", {"language": language, "next": "/admin/"})
+    response = client.get(url)
+    objects = list(response.context["cl"].result_list)
+    boxes = re.findall(r'<input type="checkbox" name="_selected_action"[^>]*>', html(response))
+    assert objects and len(boxes) == len(objects)
+    model_admin = admin.site.get_model_admin(response.context["cl"].model)
+    with translation.override(language):
+        for box, obj in zip(boxes, objects, strict=True):
+            assertHTMLEqual(box, admin.ModelAdmin.action_checkbox(model_admin, obj))
+    if language == "es":
+        assert "Seleccione este objeto para una acción" in boxes[0]

@@ -4,9 +4,10 @@ the small display helpers."""
 from collections import Counter
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.http import Http404
 from django.utils.html import format_html
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from .. import audit
 from ..models import (
@@ -18,6 +19,10 @@ PATIENT_CHART_DAYS = 90
 SUMMARY_MAX_DAYS = 366
 LOGGED_DAYS = 14
 
+
+# Django's own words for a row's checkbox, translated by its admin catalog (not marked here: they are
+# not ours to translate).
+ROW_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 LEVEL_NAME = {level: severity.value for severity, level in SEVERITY_LEVEL.items()}
 
@@ -43,6 +48,14 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_clinician(request.user)
+
+    def action_checkbox(self, obj):
+        """A row's checkbox for the list's actions, the markup Django's own writes (tests/test_admin_lists.py
+        compares them), without rendering a form widget through the template engine for every row:
+        those 25 renders were a sixth of the patient list's time (bench/RESULTS.md, 2026-12-07)."""
+        label = format_html(gettext(ROW_CHECKBOX_LABEL), obj)
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+                           helpers.ACTION_CHECKBOX_NAME, obj.pk, label)
 
     def changelist_view(self, request, extra_context=None):
         # An odd selection of rows for an action is refused by the admin site (admin_site.admin_view).
