@@ -7,7 +7,7 @@ from django.contrib.admin import helpers
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -25,7 +25,6 @@ from .base import ScopedAdmin, severity_badge
 from .filters import (
     AlertStatusFilter,
     RuleFilter,
-    titled,
 )
 
 # --- Alerts: the review queue -------------------------------------------------------------------
@@ -43,12 +42,9 @@ class AcknowledgeForm(forms.Form):
 class AlertAdmin(ScopedAdmin):
     """The triage queue: one row per open episode, urgent first, then the one waiting longest."""
 
-    # Patient and days as display methods: their fields have no verbose_name to translate (naming one is a
-    # migration), and a column's title is the field's.
-    list_display = ["badge", "patient_name", "rule", "first_day", "last_day", "day_count", "latest_value", "notified",
-                    "status"]
+    list_display = ["badge", "patient", "rule", "first_day", "last_day", "days", "latest_value", "notified", "status"]
     # A patient is found with the search box: a filter listing every patient would be long.
-    list_filter = [AlertStatusFilter, ("severity", titled(admin.ChoicesFieldListFilter, _("severity"))), RuleFilter]
+    list_filter = [AlertStatusFilter, "severity", RuleFilter]
     show_full_result_count = False
     list_per_page = 25  # worked from the top: urgent first, then oldest
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
@@ -56,11 +52,10 @@ class AlertAdmin(ScopedAdmin):
     ordering = ["-level", "created_at"]
     actions = ["acknowledge"]
     change_form_template = "admin/core/alert/change_form.html"
-    # The texts in the clinician's language (as raised; English where there is no Spanish). A field
-    # without a verbose_name is shown by a display method, whose title is translated.
-    fields = ["patient_page", "code", "severity_name", "notify", "first_day", "last_day", "day_count", "latest_value",
-              "worst_value", "message_text", "advice_text", "raised_at", "email_queued_at", "emailed_at",
-              "escalated", "resolved", "acknowledged_by_name", "acknowledged", "outcome_name", "clinician_note"]
+    # The texts in the clinician's language (as raised; English where there is no Spanish).
+    fields = ["patient", "rule_code", "severity", "notify", "first_day", "last_day", "days", "latest_value",
+              "worst_value", "message_text", "advice_text", "created_at", "email_queued_at", "emailed_at",
+              "escalated_at", "resolved_at", "acknowledged_by_name", "acknowledged_at", "outcome", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -76,63 +71,11 @@ class AlertAdmin(ScopedAdmin):
     def rule(self, obj: Alert):
         return format_html('{} <small class="iso-code">{}</small>', obj.rule_title, obj.rule_code)
 
-    @admin.display(description=_("patient"), ordering="patient")
-    def patient_name(self, obj: Alert) -> str:
-        return str(obj.patient)
-
-    @admin.display(description=_("days"), ordering="days")
-    def day_count(self, obj: Alert) -> int:
-        return obj.days
-
-    @admin.display(description=_("rule code"))
-    def code(self, obj: Alert) -> str:
-        return obj.rule_code
-
-    @admin.display(description=_("severity"))
-    def severity_name(self, obj: Alert) -> str:
-        return obj.get_severity_display()
-
-    def moment(self, value) -> str:
-        """A time as the admin shows a date-time field (its display methods show their value as is)."""
-        if value is None:
-            return self.get_empty_value_display()
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-    @admin.display(description=_("created at"))
-    def raised_at(self, obj: Alert) -> str:
-        return self.moment(obj.created_at)
-
-    @admin.display(description=_("escalated at"))
-    def escalated(self, obj: Alert) -> str:
-        return self.moment(obj.escalated_at)
-
-    @admin.display(description=_("resolved at"))
-    def resolved(self, obj: Alert) -> str:
-        return self.moment(obj.resolved_at)
-
-    @admin.display(description=_("patient"))
-    def patient_page(self, obj: Alert) -> str:
-        # A link to the patient's page, as the admin shows a read-only foreign key.
-        return format_html('<a href="{}">{}</a>', reverse("admin:core_patient_change", args=[obj.patient_id]),
-                           obj.patient)
-
     @admin.display(description=_("acknowledged by"))
     def acknowledged_by_name(self, obj: Alert) -> str:
         # The name alone: the user admin is for superusers, and a link there would answer a clinician with 403.
         user = obj.acknowledged_by
         return self.get_empty_value_display() if user is None else user.get_username()
-
-    @admin.display(description=_("acknowledged at"))
-    def acknowledged(self, obj: Alert) -> str:
-        return self.moment(obj.acknowledged_at)
-
-    @admin.display(description=_("outcome"))
-    def outcome_name(self, obj: Alert) -> str:
-        return obj.get_outcome_display() or self.get_empty_value_display()
-
-    @admin.display(description=_("note"))
-    def clinician_note(self, obj: Alert) -> str:
-        return obj.note
 
     @admin.display(description=_("latest value"))
     def latest_value(self, obj: Alert) -> str:

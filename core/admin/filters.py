@@ -135,14 +135,3 @@ class VisiblePatientFilter(admin.SimpleListFilter):
         patient = as_id(self.value())
         return queryset.filter(patient_id=patient) if patient else queryset.none()
 
-
-def titled(filter_class, title):
-    """Django's own filter for a field, under a title in the reader's language: a field's filter is
-    titled with its verbose_name, and naming one where the field has none would be a migration."""
-
-    class Titled(filter_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.title = title
-
-    return Titled

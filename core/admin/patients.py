@@ -45,7 +45,6 @@ from .filters import (
     NoRecentEntryFilter,
     OpenUrgentFilter,
     VisiblePatientFilter,
-    titled,
 )
 
 # --- Patients -----------------------------------------------------------------------------------
@@ -290,7 +289,7 @@ class PatientAdmin(ScopedAdmin):
 class DiaryEntryAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "skin_dryness", "lip_dryness", "eye_dryness", "mood", "sun_minutes",
                     "sunscreen", "sunburn"]
-    list_filter = [VisiblePatientFilter, ("sunburn", titled(admin.ChoicesFieldListFilter, _("sunburn")))]
+    list_filter = [VisiblePatientFilter, "sunburn"]
     show_full_result_count = False
     search_fields = ["patient__display_name", "patient__user__username", "patient__user__email"]
     list_select_related = ["patient__user"]
@@ -311,7 +310,7 @@ class DiaryEntryAdmin(PatientRecordAdmin):
 @admin.register(MoodCheck)
 class MoodCheckAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "total", "band", "q9"]
-    list_filter = [VisiblePatientFilter, ("band", titled(admin.AllValuesFieldListFilter, _("band")))]
+    list_filter = [VisiblePatientFilter, "band"]
     list_select_related = ["patient__user"]
     show_full_result_count = False
 
@@ -330,7 +329,7 @@ class MoodCheckAdmin(PatientRecordAdmin):
 @admin.register(PregnancyTest)
 class PregnancyTestAdmin(PatientRecordAdmin):
     list_display = ["patient", "date", "result"]
-    list_filter = [VisiblePatientFilter, ("result", titled(admin.ChoicesFieldListFilter, _("result")))]
+    list_filter = [VisiblePatientFilter, "result"]
     list_select_related = ["patient__user"]
     show_full_result_count = False
 

@@ -14,7 +14,6 @@ from ..models import (
 from .base import ScopedAdmin
 from .filters import (
     VisiblePatientFilter,
-    titled,
 )
 
 # --- Rules and per-patient overrides ------------------------------------------------------------
@@ -88,7 +87,7 @@ class RuleOverrideForm(forms.ModelForm):
 class RuleOverrideAdmin(ScopedAdmin):
     form = RuleOverrideForm
     list_display = ["patient", "rule", "threshold", "run_days", "set_by", "updated_at"]
-    list_filter = [VisiblePatientFilter, ("rule", titled(admin.RelatedFieldListFilter, _("rule")))]
+    list_filter = [VisiblePatientFilter, "rule"]
     search_fields = ["patient__display_name", "patient__user__username"]
     list_select_related = ["patient__user", "rule", "set_by"]
     autocomplete_fields = ["patient"]

@@ -268,15 +268,15 @@ class Alert(models.Model):
     """One episode of one rule for one patient: the consecutive logged days that met it
     (core/episodes.py), or one course finding such as a mood check (`source`)."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("patient"))
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
-    days = models.PositiveSmallIntegerField(default=1)
+    days = models.PositiveSmallIntegerField(_("days"), default=1)
     # What raised an alert that is not about diary entries: "mood-check:<id>", "pregnancy-test:<id>",
     # "test-due:<date>". Empty for entry alerts.
     source = models.CharField(max_length=60, blank=True)
-    rule_code = models.SlugField(max_length=40)
-    severity = models.CharField(max_length=10, choices=Severity.choices)
+    rule_code = models.SlugField(_("rule code"), max_length=40)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     level = models.PositiveSmallIntegerField(editable=False)
     # Who the finding is for, copied from its rule when raised (Rule.notify_for), so that a change
     # to the rule applies to new findings only.
@@ -295,19 +295,20 @@ class Alert(models.Model):
     signs = models.JSONField(_("signs reported"), null=True, blank=True)
     worst = models.CharField(_("worst value"), max_length=300, blank=True)
     learn_url = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("acknowledged by"),
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     # Set by send_notifications: when the alert was taken into an e-mail (claimed, so that no
     # other run takes it), when that e-mail was delivered, and when it was escalated.
     email_queued_at = models.DateTimeField(_("e-mail queued"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("clinician e-mailed"), null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
 
