@@ -101,9 +101,26 @@ def test_for_patient_returns_only_that_patients_entries(patient, other_patient):
     assert list(DiaryEntry.objects.for_patient(patient)) == [mine]
 
 
-@pytest.mark.parametrize("field, value", [("mood", 11), ("skin_dryness", -1), ("sun_minutes", 1441),
-                                          ("sunburn", "peeling"), ("dose_mg", 201), ("notes", "x" * 2001),
-                                          ("anything_unusual", "maybe")])
+# A value each check constraint of DiaryEntry refuses, which full_clean must refuse first (a form
+# error, not a database error): DiaryEntry.validate_constraints leaves those constraints to the
+# fields' validators.
+REFUSED_BY_CHECK_CONSTRAINT = {
+    "entry_mood_0_10": ("mood", 11), "entry_skin_dryness_0_10": ("skin_dryness", -1),
+    "entry_lip_dryness_0_10": ("lip_dryness", 11), "entry_eye_dryness_0_10": ("eye_dryness", -1),
+    "entry_sun_minutes_range": ("sun_minutes", 1441), "entry_sunburn_choice": ("sunburn", "peeling"),
+    "entry_anything_unusual_choice": ("anything_unusual", "maybe"), "entry_dose_range": ("dose_mg", 201),
+    "entry_notes_length": ("notes", "x" * 2001),
+}
+
+
+def test_every_check_constraint_has_a_bad_value_below():
+    from django.db.models import CheckConstraint
+
+    names = {c.name for c in DiaryEntry._meta.constraints if isinstance(c, CheckConstraint)}
+    assert names == set(REFUSED_BY_CHECK_CONSTRAINT)
+
+
+@pytest.mark.parametrize("field, value", REFUSED_BY_CHECK_CONSTRAINT.values(), ids=REFUSED_BY_CHECK_CONSTRAINT)
 def test_full_clean_refuses_every_out_of_range_value(patient, field, value):
     from django.core.exceptions import ValidationError
 
@@ -117,5 +134,9 @@ def test_full_clean_refuses_a_second_entry_for_the_same_day(patient):
     from django.core.exceptions import ValidationError
 
     EntryFactory(patient=patient, date=date(2026, 5, 1))
+    second = EntryFactory.build(patient=patient, date=date(2026, 5, 1))
     with pytest.raises(ValidationError, match="already exists"):
-        EntryFactory.build(patient=patient, date=date(2026, 5, 1)).full_clean()
+        second.full_clean()
+    with pytest.raises(ValidationError) as error:  # as Django's own reports it: for the entry as a whole
+        second.validate_constraints()
+    assert list(error.value.message_dict) == ["__all__"]

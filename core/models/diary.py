@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -126,10 +126,6 @@ def _scale_field(label, help_text) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(label, validators=SCALE_VALIDATORS, help_text=help_text)
 
 
-# The one constraint a form cannot check from the entry alone (DiaryEntry.validate_constraints).
-ONE_ENTRY_A_DAY = models.UniqueConstraint(fields=["patient", "date"], name="one_entry_per_patient_per_day")
-
-
 def validate_symptoms(value) -> None:
     if not isinstance(value, list) or any(code not in Symptom.values for code in value):
         raise ValidationError(_("Unknown symptom."))
@@ -179,7 +175,7 @@ class DiaryEntry(models.Model):
         ordering = ["-date"]
         verbose_name_plural = _("diary entries")
         constraints = [
-            ONE_ENTRY_A_DAY,
+            models.UniqueConstraint(fields=["patient", "date"], name="one_entry_per_patient_per_day"),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 10}), name=f"entry_{name}_0_10"
@@ -204,11 +200,21 @@ class DiaryEntry(models.Model):
         return f"{self.patient} · {self.date.isoformat()}"
 
     def validate_constraints(self, exclude=None) -> None:
-        """Only the one-entry-a-day constraint. Every check constraint above restates a validator of
-        its field, which full_clean has just run (and the database enforces it again on save); Django
-        would validate each with a query of its own, or build that query and drop it when the field
-        is excluded: about 2 ms of every diary save (bench/RESULTS.md, 2026-12-07 evening)."""
-        ONE_ENTRY_A_DAY.validate(DiaryEntry, self, exclude=exclude)
+        """Every constraint but the check constraints. Each of those restates a validator of its
+        field, which full_clean has just run (and the database enforces it again on save); Django
+        would build a query for each and, its field excluded, drop it: about 2 ms of every diary save
+        (bench/RESULTS.md, 2026-12-07 evening). tests/test_models.py holds a bad value for each."""
+        using = router.db_for_write(DiaryEntry, instance=self)
+        errors = {}
+        for constraint in DiaryEntry._meta.constraints:
+            if isinstance(constraint, models.CheckConstraint):
+                continue
+            try:
+                constraint.validate(DiaryEntry, self, exclude=exclude, using=using)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def max_dryness(self) -> int:
