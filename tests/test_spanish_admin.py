@@ -5,7 +5,7 @@ did not reads it in English, whatever their browser asks for."""
 import pytest
 
 from core import services
-from core.models import Alert, PregnancyTest, Rule, RuleOverride
+from core.models import Alert, MoodCheck, PregnancyTest, Rule, RuleOverride
 from tests.factories import ClinicianFactory, EntryFactory, PatientFactory, patient_today
 from tests.pages import html
 
@@ -210,3 +210,13 @@ def test_a_refused_override_says_why_in_the_clinicians_language(client, doctor, 
     if language:
         html = page(client, "/admin/core/ruleoverride/")
         assert "Por regla" in html and "Por paciente" in html and "By rule" not in html
+
+
+def test_the_mood_check_band_is_in_the_clinicians_language(client, doctor, records):
+    """Stored in English; the list's column and its filter show it in the reader's language."""
+    assert MoodCheck.objects.get(patient=records).band == "PHQ-2 negative"
+    html = page(signed_in(client, doctor, "es"), "/admin/core/moodcheck/")
+    assert html.count("PHQ-2 negativo") >= 2  # the row and the filter
+    assert "PHQ-2 negative" not in html
+    html = page(signed_in(client, doctor, "en"), "/admin/core/moodcheck/")
+    assert html.count("PHQ-2 negative") >= 2 and "PHQ-2 negativo" not in html

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..course import BAND_LABELS
 from .patients import ClinicianScopedQuerySet, Patient
 
 # --- Course tracking ----------------------------------------------------------------------------
@@ -30,7 +31,8 @@ class MoodCheck(models.Model):
     q8 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
     q9 = models.PositiveSmallIntegerField(null=True, blank=True, validators=PHQ_ANSWER)
     total = models.PositiveSmallIntegerField(_("total"))
-    band = models.CharField(_("band"), max_length=30)
+    # Stored in English (the clinician's record); shown in the reader's language (admin list and filter).
+    band = models.CharField(_("band"), max_length=30, choices=list(BAND_LABELS.items()))
 
     objects = ClinicianScopedQuerySet.as_manager()
 
