@@ -6,8 +6,8 @@ class ScaleWidget(forms.widgets.ChoiceWidget):
 
     Rendered inside a fieldset whose legend is the field's label, so screen readers announce
     the question with each button. Its template writes each button itself rather than including
-    an option template per button (as the checkboxes below): 44 includes made the entry form
-    about 6 % slower to render (bench/RESULTS.md, 2026-12-07 evening)."""
+    an option template per button, as the checkboxes below do: those 64 includes (44 buttons, 20
+    boxes) made the entry form about 6 % slower to render (bench/RESULTS.md, 2026-12-07 evening)."""
 
     input_type = "radio"
     template_name = "core/widgets/scale.html"

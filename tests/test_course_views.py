@@ -247,11 +247,14 @@ def test_course_records_are_private(patient_client, client):
     # The band filter offers every band by name (as the result filter every result): the rows tell.
     listed = client.get("/admin/core/moodcheck/")
     assert list(listed.context["cl"].result_list) == [] and other.name not in html(listed)
+    # The filter's counts are of the clinician's own patients' records.
+    assert "PHQ-2 positive (0)" in html(client.get("/admin/core/moodcheck/?_facets=True"))
     assert client.get(f"/admin/core/moodcheck/{MoodCheck.objects.get().pk}/change/").status_code == 404
     assert client.get(f"/admin/core/pregnancytest/{PregnancyTest.objects.get().pk}/change/").status_code == 404
     other.clinicians.add(doctor)
     listed = client.get("/admin/core/moodcheck/")
     assert [check.patient for check in listed.context["cl"].result_list] == [other] and other.name in html(listed)
+    assert "PHQ-2 positive (1)" in html(client.get("/admin/core/moodcheck/?_facets=True"))
     page = client.get(f"/admin/core/patient/{other.pk}/change/").content.decode()
     assert "Mood checks (PHQ) over time" in page and "PHQ-2 positive" in page
 

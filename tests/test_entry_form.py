@@ -1,5 +1,6 @@
 """Every validation rule of the diary form, with its boundary values, through real POSTs."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
@@ -111,3 +112,30 @@ def test_the_scales_show_their_anchors(patient_client):
     page = patient_client.get("/diary/new/").content.decode()
     assert "0 = none" in page and "10 = worst imaginable" in page
     assert "0 = worst" in page and "10 = best" in page
+
+
+SCALES = ("skin_dryness", "lip_dryness", "eye_dryness", "mood")
+
+
+def test_each_scale_button_is_a_labelled_required_radio(patient_client):
+    page = patient_client.get("/diary/new/").content.decode()
+    for name in SCALES:
+        ids = re.findall(rf'<input type="radio" class="btn-check" name="{name}" id="(id_{name}_\d+)" value="\d+" '
+                         r'required>', page)
+        assert ids == [f"id_{name}_{value}" for value in range(11)], name
+        assert all(f'<label class="btn btn-outline-primary scale-btn" for="{id_}">' in page for id_ in ids)
+
+
+def test_an_edit_shows_its_answers_chosen(patient_client, patient):
+    entry = EntryFactory(patient=patient, mood=4, symptoms=["vision"])
+    page = patient_client.get(f"/diary/{entry.date.isoformat()}/").content.decode()
+    assert re.findall(r'name="mood" id="id_mood_(\d+)" value="\d+" checked', page) == ["4"]
+    assert re.findall(r'name="symptoms" value="(\w+)" checked', page) == ["vision"]
+
+
+def test_a_scale_with_an_error_marks_its_buttons_invalid_and_only_those(patient_client):
+    page = post(patient_client, lip_dryness="").content.decode()
+    assert len(re.findall(r'name="lip_dryness"[^>]*aria-invalid="true"', page)) == 11
+    assert not re.search(r'name="(skin_dryness|eye_dryness|mood)"[^>]*aria-invalid', page)
+    page = post(patient_client, symptoms="made_up").content.decode()
+    assert 'class="checkbox-groups is-invalid"' in page and 'class="form-check-input is-invalid"' in page

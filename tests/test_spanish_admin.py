@@ -212,11 +212,21 @@ def test_a_refused_override_says_why_in_the_clinicians_language(client, doctor, 
         assert "Por regla" in html and "Por paciente" in html and "By rule" not in html
 
 
-def test_the_mood_check_band_is_in_the_clinicians_language(client, doctor, records):
-    """Stored in English; the list's column and its filter show it in the reader's language."""
+def test_mood_check_bands_and_test_results_are_in_the_clinicians_language(client, doctor, records):
+    """Stored in English; the lists, their filters and the patient's page show them in the reader's
+    language."""
     assert MoodCheck.objects.get(patient=records).band == "PHQ-2 negative"
-    html = page(signed_in(client, doctor, "es"), "/admin/core/moodcheck/")
-    assert html.count("PHQ-2 negativo") >= 2  # the row and the filter
-    assert "PHQ-2 negative" not in html
-    html = page(signed_in(client, doctor, "en"), "/admin/core/moodcheck/")
-    assert html.count("PHQ-2 negative") >= 2 and "PHQ-2 negativo" not in html
+    records.can_become_pregnant = True  # the patient page lists the tests then
+    records.save()
+    patient_page = f"/admin/core/patient/{records.pk}/change/"
+    signed_in(client, doctor, "es")
+    assert page(client, "/admin/core/moodcheck/").count("PHQ-2 negativo") >= 2  # the row and the filter
+    assert page(client, "/admin/core/pregnancytest/").count(">Negativo<") >= 1
+    html = page(client, patient_page)
+    assert "<td>PHQ-2 negativo</td>" in html and "<td>Negativo</td>" in html
+    for url in ["/admin/core/moodcheck/", patient_page]:
+        assert "PHQ-2 negative" not in page(client, url)
+    signed_in(client, doctor, "en")
+    assert page(client, "/admin/core/moodcheck/").count("PHQ-2 negative") >= 2
+    html = page(client, patient_page)
+    assert "<td>PHQ-2 negative</td>" in html and "<td>Negative</td>" in html and "negativo" not in html.lower()
