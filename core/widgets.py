@@ -5,9 +5,9 @@ class ScaleWidget(forms.widgets.ChoiceWidget):
     """A 0–10 scale as a row of large radio buttons, with its anchors ("0 = none") under it.
 
     Rendered inside a fieldset whose legend is the field's label, so screen readers announce
-    the question with each button. Its template writes each button itself rather than including
-    an option template per button, as the checkboxes below do: those 64 includes (44 buttons, 20
-    boxes) made the entry form about 6 % slower to render (bench/RESULTS.md, 2026-12-07 evening)."""
+    the question with each button. Its template writes each button itself, and GroupedCheckboxes'
+    each box, rather than including an option template per option: those 64 includes (44 buttons,
+    20 boxes) made the entry form about 6 % slower to render (bench/RESULTS.md, 2026-12-07 evening)."""
 
     input_type = "radio"
     template_name = "core/widgets/scale.html"
